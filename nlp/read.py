@@ -1,0 +1,213 @@
+"""Files -> Documents: detect format, decode safely, split multi-document files, metadata.
+
+A file may hold several documents (two portfolio plans back to back); each gets its
+own `Document` with its absolute line offset in the file, so citations stay exact.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+from nlp.errors import ReadError
+from nlp.model import Document
+
+MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm"}
+_COUNCILS = json.loads((Path(__file__).parent / "data" / "councils.json").read_text(encoding="utf-8"))
+
+_PLAN_TITLE = re.compile(r"^\W*portfolio plan\s+((?:19|20)\d\d)\s*/\s*\d\d\s*[-–—]+\s*((?:19|20)\d\d)\s*/\s*\d\d", re.I)
+_MONTHS = "january february march april may june july august september october november december".split()
+_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
+_FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r"),?\s+((?:19|20)\d\d)\b", re.I)
+
+
+# -- decoding -------------------------------------------------------------------------
+def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
+    """Bytes -> text. UTF-8 first; Windows-1252 (then latin-1) with a warning."""
+    if not raw.strip():
+        raise ReadError(name, "file is empty")
+    head = raw[:8192]
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    if b"\x00" in head or controls > len(head) * 0.05:
+        raise ReadError(name, "file looks binary (control bytes found), not text")
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    for enc in ("cp1252", "latin-1"):
+        try:
+            return raw.decode(enc), [f"{name}: not valid UTF-8; decoded as {enc}"]
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(name, "could not decode text")  # unreachable: latin-1 decodes anything
+
+
+def html_to_text(text: str) -> str:
+    """Crude HTML -> text: block tags become line breaks, other tags vanish."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", text)
+    text = re.sub(r"(?i)<\s*(br|/p|/div|/h\d|/li|/tr)\s*/?>", "\n", text)
+    text = re.sub(r"(?i)</t[dh]>", "\t", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def load_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, str, list[str]]:
+    """(text, sha256, warnings) of a file, or ReadError naming the file."""
+    name = str(path)
+    if not path.is_file():
+        raise ReadError(name, "not a file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        raise ReadError(name, f"unsupported format {suffix!r}: convert it to text (.txt/.md) or HTML first")
+    raw = path.read_bytes()
+    text, warnings = decode(raw, name)
+    if suffix in HTML_SUFFIXES:
+        text = html_to_text(text)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(raw).hexdigest(), warnings
+
+
+# -- splitting ------------------------------------------------------------------------
+def _plan_starts(lines: list[str]) -> list[int]:
+    """0-based indexes where a portfolio plan begins: its name line before 'Portfolio Plan yyyy/yy'."""
+    starts = []
+    for i, line in enumerate(lines):
+        if _PLAN_TITLE.match(line.strip()):
+            j = i - 1
+            while j >= 0 and not lines[j].strip():
+                j -= 1
+            starts.append(j if j >= 0 and len(lines[j].strip()) < 80 else i)
+    return starts
+
+
+def split(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) line ranges of the documents in a file."""
+    starts = _plan_starts(lines)
+    if len(starts) <= 1:
+        return [(0, len(lines))]
+    bounds = [0] + starts[1:] + [len(lines)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+# -- metadata -------------------------------------------------------------------------
+def council_of(text: str) -> tuple[str, str]:
+    """(name, key) of the council a document belongs to: most-mentioned known council,
+    else the most frequent "X County/City/Borough Council"."""
+    scores = Counter()
+    for c in _COUNCILS:
+        for alias in c["aliases"]:
+            scores[c["name"]] += len(re.findall(r"\b" + re.escape(alias) + r"\b", text))
+    if scores and scores.most_common(1)[0][1] > 0:
+        name = scores.most_common(1)[0][0]
+        return name, next(c["key"] for c in _COUNCILS if c["name"] == name)
+    found = Counter(m.group(0) for m in re.finditer(
+        r"\b(?:[A-Z][a-z]+ ){1,3}(?:County|City|Borough|District|Metropolitan Borough) Council\b", text))
+    if found:
+        name = found.most_common(1)[0][0]
+        return name, "".join(w[0] for w in name.split()).lower()
+    return "Unknown council", "unknown"
+
+
+def _month_date(text: str) -> date | None:
+    for line in text.splitlines()[:60]:
+        m = _MONTH_YEAR.match(line.strip())
+        if m:
+            return date(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1, 1)
+    return None
+
+
+def first_full_date(text: str) -> date | None:
+    """The first 'Tuesday, 22nd March, 2016' / '11 November 2013' style date in text."""
+    m = _FULL_DATE.search(text)
+    if not m:
+        return None
+    return date(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[*#_]+", " ", s)).strip()
+
+
+def describe(lines: list[str]) -> dict:
+    """doc_type, title, key stem, issued and period of one document's lines."""
+    head = [l for l in lines[:80] if l.strip()]
+    text_head = "\n".join(head)
+    for i, line in enumerate(head[:12]):
+        m = _PLAN_TITLE.match(line.strip())
+        if m:
+            name = _clean(head[i - 1]) if i > 0 else ""
+            first, last = int(m.group(1)), int(m.group(2))
+            issued = _month_date(text_head)
+            period_txt = f"{first}/{(first + 1) % 100:02d}–{last}/{(last + 1) % 100:02d}"
+            stamp = issued.strftime("%Y-%m") if issued else str(first)
+            return dict(doc_type="PortfolioPlan", title=f"{name} Portfolio Plan {period_txt}".strip(),
+                        key=f"{name} portfolio plan {stamp}", issued=issued, period=(first, last))
+    fields = {k.strip().lower(): v.strip() for k, v in
+              (l.split("\t", 1) if "\t" in l else l.split(":", 1) for l in head[:10] if ":" in l or "\t" in l)}
+    fields = {k.rstrip(":"): v for k, v in fields.items()}
+    if "report to" in fields:
+        to, subject = _clean(fields["report to"]), _clean(fields.get("title of report", "report"))
+        issued = first_full_date(fields.get("date", "")) or first_full_date(text_head)
+        doc_type = "ScrutinyReport" if "scrutiny" in to.lower() else "Report"
+        stamp = issued.isoformat() if issued else ""
+        return dict(doc_type=doc_type, title=f"{to}: {subject}", key=f"{to} report {stamp}", issued=issued, period=None)
+    if re.search(r"^\W*agenda\W*$", text_head, re.I | re.M):
+        bodies = [_clean(l) for l in head[:30] if re.search(r"committee|panel|board", l, re.I)]
+        body = max(bodies, key=len) if bodies else "Committee"
+        body = _titlecase(body) if body.isupper() else body
+        issued = first_full_date(text_head)
+        stamp = issued.isoformat() if issued else ""
+        when = f", {issued.day} {issued.strftime('%B %Y')}" if issued else ""
+        return dict(doc_type="AgendaPack", title=f"{body} agenda pack{when}", key=f"{body} agenda pack {stamp}",
+                    issued=issued, period=None)
+    title = _clean(head[0]) if head else "Untitled document"
+    issued = _month_date(text_head) or first_full_date(text_head)
+    return dict(doc_type="Report", title=title, key=f"{title} {issued or ''}", issued=issued, period=None)
+
+
+def read(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Document]:
+    """Every document in one file. Raises ReadError naming the file when it cannot be read."""
+    path = Path(path)
+    text, sha, warnings = load_text(path, max_bytes)
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the final newline ends the last line; it does not start another
+    docs = []
+    for start, end in split(lines):
+        part = lines[start:end]
+        meta = describe(part)
+        council, council_key = council_of("\n".join(part))
+        sub_sha = sha if (start, end) == (0, len(lines)) else hashlib.sha256("\n".join(part).encode()).hexdigest()
+        docs.append(Document(
+            key=_key(meta.pop("key")), council=council, council_key=council_key, sha256=sub_sha,
+            source=path.name, line_start=start + 1, lines=tuple(part), warnings=tuple(warnings), **meta))
+    return docs
+
+
+def _titlecase(s: str) -> str:
+    small = {"and", "of", "the", "for", "in", "on", "to", "a"}
+    words = s.lower().split()
+    return " ".join(w if i and w in small else w.capitalize() for i, w in enumerate(words))
+
+
+def _key(stem: str) -> str:
+    s = re.sub(r"['’]", "", stem.lower())
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:90]
+
+
+def iter_files(paths: list[str | Path]) -> list[Path]:
+    """Files named, and files under directories named, sorted; hidden files skipped."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(x.startswith(".") for x in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
