@@ -119,6 +119,20 @@ class DocGraph:
     def council(self) -> URIRef:
         return self.shared("org", self.doc.council_key)
 
+    # -- plan-scoped and scheme-scoped nodes shared by several builders ---------------
+    def delivery_outcome(self, number: int) -> URIRef:
+        """Delivery outcome `number` *of this document* (numbering is plan-scoped)."""
+        return self.node("outcome", number)
+
+    def priority_scheme(self) -> URIRef:
+        """The council's priority-outcome scheme for this document's period (or year)."""
+        year = self.doc.period[0] if self.doc.period else (self.doc.issued.year if self.doc.issued else "undated")
+        return self.shared("scheme", self.doc.council_key, "priority-outcomes", year)
+
+    def priority(self, name: str) -> URIRef:
+        """A priority outcome (skos:Concept) in this document's scheme, keyed by its name."""
+        return scoped_iri(self.priority_scheme(), "priority", name)
+
 
 def document_triples(dg: DocGraph) -> None:
     """The document node itself: type, title, dates, source and council."""

@@ -1,0 +1,149 @@
+"""Documents -> passages: headings, numbered paragraphs, list items and table rows.
+
+Every passage keeps its section path (the headings above it) and its exact line span
+in the source file. Table rows keep their column headers; a table continued on the
+next page without a header row inherits the previous header.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from nlp.model import Document, Passage
+
+_TAG = re.compile(r"<[^>]+>")
+_LIST = re.compile(r"^\s*(?:[-•*▪●◦❖]\s+|\(?[ivx]{1,4}\)\s+|\(?[a-z]\)\s+)")
+_NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
+_MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
+_NUMERIC = re.compile(r"^(?:[\s(£$-]*[\d.,]+%?\)?|\d{1,2}/\d{1,2}/\d{2,4}|[-–*]+|n/?a)\s*$", re.I)
+
+
+def clean(text: str) -> str:
+    """Strip stray HTML tags and markdown emphasis; collapse spaces (tabs kept)."""
+    text = _TAG.sub(" ", text).replace("**", "")
+    return "\t".join(re.sub(r"[ \u00a0]+", " ", c).strip() for c in text.split("\t")).strip()
+
+
+def _blocks(doc: Document) -> Iterator[list[tuple[int, str]]]:
+    """Runs of non-blank lines; a tabbed line never shares a run with prose."""
+    run: list[tuple[int, str]] = []
+    for n, line in doc.numbered():
+        if not line.strip() or (run and ("\t" in line) != ("\t" in run[-1][1])):
+            if run:
+                yield run
+            run = [(n, line)] if line.strip() else []
+        else:
+            run.append((n, line))
+    if run:
+        yield run
+
+
+def _is_heading(block: list[tuple[int, str]]) -> bool:
+    text = " ".join(l.strip() for _, l in block)
+    if _MD_HEADING.match(block[0][1]):
+        return True
+    if text.startswith("**") and text.endswith("**") and len(text) < 160:
+        return True
+    if len(block) > 2 or len(text) > 90 or _LIST.match(block[0][1]) or _NUMBERED.match(block[0][1]):
+        return False
+    return bool(re.match(r"^[A-Z0-9(‘'\"]", text)) and not re.search(r"[.;:,]$", text)
+
+
+def _cells(line: str) -> list[str]:
+    return [clean(c) for c in line.split("\t")]
+
+
+def _header_like(cells: list[str]) -> bool:
+    """No purely numeric cell and only short cells: a column-header row."""
+    filled = [c for c in cells if c]
+    return bool(filled) and all(len(c) <= 80 and not _NUMERIC.match(c) for c in filled)
+
+
+def _count_header_rows(block, last_headers: tuple[str, ...]) -> int:
+    """How many leading rows of a tab block are headers (captions included)."""
+    first = _cells(block[0][1])
+    if last_headers and first != list(last_headers) and abs(len(first) - len(last_headers)) <= 1 \
+            and not _header_like(first[:1] + first[2:]):
+        return 0  # a continuation of the previous table
+    k = 0
+    while k < min(3, len(block) - 1) and _header_like(_cells(block[k][1])):
+        k += 1
+    return k if len(block) > 1 else int(_header_like(first))
+
+
+def _table_rows(block, doc_key, section, last_headers, start_ordinal) -> tuple[list[Passage], tuple[str, ...]]:
+    """Passages for the rows of one tab block, and the header in force after it."""
+    k = _count_header_rows(block, last_headers)
+    out: list[Passage] = []
+    headers = last_headers
+    if k:
+        rows = [_cells(l) for _, l in block[:k]]
+        rows = [r for r in rows if sum(bool(c) for c in r) > 1] or rows  # captions carry no columns
+        headers = tuple(rows[0])
+        for sub in rows[1:]:
+            headers = _merge_headers(headers, sub)
+    for j, (n, line) in enumerate(block):
+        kind = "table_header" if j < k else "table_row"
+        out.append(Passage(doc_key, start_ordinal + j, kind, clean(line), section, n, n, () if j < k else headers))
+    return out, headers
+
+
+def _merge_headers(top: tuple[str, ...], sub: list[str]) -> tuple[str, ...]:
+    """Two header rows -> one: a spanning year label is carried right over its sub-columns."""
+    merged, carry = [], ""
+    for j in range(max(len(top), len(sub))):
+        t = top[j] if j < len(top) else ""
+        carry = t or carry
+        s = sub[j] if j < len(sub) else ""
+        merged.append(" ".join(x for x in (carry if s else t, s) if x))
+    return tuple(merged)
+
+
+def _prose(block, doc_key, section, start_ordinal) -> list[Passage]:
+    """A paragraph, or one passage per list item / numbered paragraph."""
+    items: list[list[tuple[int, str]]] = []
+    for n, line in block:
+        if not items or _LIST.match(line) or _NUMBERED.match(line):
+            items.append([(n, line)])
+        else:
+            items[-1].append((n, line))
+    out = []
+    for item in items:
+        text = clean(" ".join(l.strip() for _, l in item))
+        kind = "list_item" if _LIST.match(item[0][1]) and not _NUMBERED.match(item[0][1]) else "paragraph"
+        out.append(Passage(doc_key, start_ordinal + len(out), kind, text, section, item[0][0], item[-1][0]))
+    return out
+
+
+def segment(doc: Document, skip: set[int] | frozenset[int] = frozenset()) -> list[Passage]:
+    """All passages of `doc`, in order. Lines in `skip` (absolute) belong to other documents."""
+    passages: list[Passage] = []
+    section: list[str] = [doc.title]
+    headers: tuple[str, ...] = ()
+    for block in _blocks(doc):
+        block = [(n, l) for n, l in block if n not in skip]
+        if not block:
+            continue
+        ordinal = len(passages) + 1
+        if "\t" in block[0][1]:
+            rows, headers = _table_rows(block, doc.key, tuple(section), headers, ordinal)
+            passages.extend(rows)
+        elif _is_heading(block):
+            title = clean(_MD_HEADING.sub(r"\2", " ".join(l.strip() for _, l in block)))
+            section = [doc.title, title]
+            passages.append(Passage(doc.key, ordinal, "heading", title, tuple(section), block[0][0], block[-1][0]))
+        else:
+            passages.extend(_continue_or_new(passages, _prose(block, doc.key, tuple(section), ordinal)))
+    return passages
+
+
+def _continue_or_new(passages: list[Passage], new: list[Passage]) -> list[Passage]:
+    """Join a paragraph broken by a page end: previous lacks end punctuation, next starts lower-case."""
+    if passages and new and passages[-1].kind in ("paragraph", "list_item") and new[0].kind == "paragraph":
+        prev, nxt = passages[-1], new[0]
+        if re.match(r"^[a-z]", nxt.text) and not re.search(r"[.!?:;]\s*$", prev.text):
+            passages[-1] = Passage(prev.doc_key, prev.ordinal, prev.kind, prev.text + " " + nxt.text,
+                                   prev.section, prev.line_start, nxt.line_end)
+            return [Passage(p.doc_key, p.ordinal - 1, p.kind, p.text, p.section, p.line_start, p.line_end)
+                    for p in new[1:]]
+    return new
