@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from nlp.model import Document, Passage
 
@@ -134,7 +135,8 @@ def segment(doc: Document, skip: set[int] | frozenset[int] = frozenset()) -> lis
             passages.append(Passage(doc.key, ordinal, "heading", title, tuple(section), block[0][0], block[-1][0]))
         else:
             passages.extend(_continue_or_new(passages, _prose(block, doc.key, tuple(section), ordinal)))
-    return passages
+    kept = [p for p in passages if p.text.strip("\t ")]
+    return [replace(p, ordinal=i) for i, p in enumerate(kept, start=1)]
 
 
 def _continue_or_new(passages: list[Passage], new: list[Passage]) -> list[Passage]:
