@@ -18,10 +18,10 @@ from kg.vocab import CKG
 
 DERIVED_GRAPH = "derived"
 PASSAGES_QUERY = """
-SELECT ?p ?d ?title ?source ?text ?a ?b ?section ?kind WHERE {
+SELECT DISTINCT ?p ?d ?title ?source ?text ?a ?b ?section ?kind ?headers WHERE {
   ?p a ckg:Passage ; ckg:inDocument ?d ; ckg:text ?text ; ckg:lineStart ?a ; ckg:lineEnd ?b .
   ?d dct:title ?title ; ckg:sourceFile ?source .
-  OPTIONAL { ?p ckg:section ?section } OPTIONAL { ?p ckg:passageKind ?kind }
+  OPTIONAL { ?p ckg:section ?section } OPTIONAL { ?p ckg:passageKind ?kind } OPTIONAL { ?p ckg:columnHeaders ?headers }
 } ORDER BY ?d ?a ?p"""
 
 
@@ -68,7 +68,7 @@ class Engine:
     def reindex(self) -> dict:
         entries = [Entry(r["p"].value, r["d"].value, r["title"].value, r["source"].value, r["text"].value,
                          int(r["a"].value), int(r["b"].value),
-                         r["section"].value if r["section"] else "", r["kind"].value if r["kind"] else "")
+                         *(r[v].value if r[v] else "" for v in ("section", "kind", "headers")))
                    for r in self.store.query(PASSAGES_QUERY)]
         index = PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
         stats = index.build(entries, embed=self.settings.embed)
@@ -105,6 +105,27 @@ class Engine:
             from kg.answer import Answerer
             self._answerer = Answerer(self)
         return self._answerer.ask(q, k=k)
+
+    def citation(self, e: Entry, score: float) -> dict:
+        """The DESIGN §4 citation of one passage."""
+        return {"document": e.title, "document_iri": e.document, "source": e.source, "passage_id": e.iri,
+                "text": e.text, "lines": [e.line_start, e.line_end], "section": e.section, "score": score}
+
+    def warm(self) -> None:
+        """Load the index and the model now, so the first question is as fast as the rest."""
+        if self.index.entries and self.settings.embed:
+            self.index.search("warm up", k=1)
+
+    def describe(self, iri: str) -> list[tuple[str, str, str]]:
+        """(subject, predicate, object) rows about one node."""
+        from pyoxigraph import NamedNode
+        return [(iri, r["p"].value, r["o"].value)
+                for r in self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o", {"s": NamedNode(iri)})]
+
+    def describe_serialized(self, iri: str, fmt) -> bytes:
+        from pyoxigraph import NamedNode
+        res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": NamedNode(iri)})
+        return res.serialize(format=fmt)
 
     def stats(self) -> dict:
         docs = [{"document": r["d"].value, "title": r["t"].value, "triples": int(r["n"].value)}

@@ -53,6 +53,7 @@ class Entry:
     line_end: int
     section: str = ""
     kind: str = ""
+    headers: str = ""    # column headers of a table row, " | "-joined
 
 
 class Embedder:
@@ -112,7 +113,7 @@ class PassageIndex:
     @staticmethod
     def _bm25_text(e: Entry) -> str:
         heading = e.section.rsplit(" > ", 1)[-1]
-        return f"{heading} {e.text}"
+        return f"{heading} {e.headers} {e.text}"
 
     def _embedder(self) -> Embedder:
         if self.embedder is None:

@@ -66,10 +66,15 @@ def _count_header_rows(block, last_headers: tuple[str, ...]) -> int:
     if last_headers and first != list(last_headers) and abs(len(first) - len(last_headers)) <= 1 \
             and not _header_like(first[:1] + first[2:]):
         return 0  # a continuation of the previous table
-    k = 0
-    while k < min(3, len(block) - 1) and _header_like(_cells(block[k][1])):
+    k, seen_header = 0, False
+    while k < min(4, len(block) - 1):
+        cells = _cells(block[k][1])
+        filled = sum(bool(c) for c in cells)
+        if not _header_like(cells) or (seen_header and (filled <= 1 or cells[0])):
+            break  # after the header row only sub-header rows (first cell empty) may follow
+        seen_header = seen_header or filled > 1
         k += 1
-    return k if len(block) > 1 else int(_header_like(first))
+    return k if seen_header else 0
 
 
 def _table_rows(block, doc_key, section, last_headers, start_ordinal) -> tuple[list[Passage], tuple[str, ...]]:

@@ -1,0 +1,1 @@
+"""The edges of councilkg: the `councilkg` command line and the FastAPI app."""

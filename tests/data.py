@@ -1,0 +1,18 @@
+"""Constants shared by the tests: paths, IRIs and counts read off the seed documents."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+BASE = "https://w3id.org/councilkg/id/"
+CHILDREN_SEPT = BASE + "doc/escc/childrens-services-portfolio-plan-2020-09"
+CHILDREN_OCT = BASE + "doc/escc/childrens-services-portfolio-plan-2020-10"
+ASCH_2020 = BASE + "doc/escc/adult-social-care-and-health-portfolio-plan-2020-07"
+ASCSC_2017 = BASE + "doc/escc/adult-social-care-and-safer-communities-portfolio-plan-2017-07"
+SCRUTINY_2013 = BASE + "doc/escc/childrens-services-scrutiny-committee-report-2013-11-11"
+KENT_PACK = BASE + "doc/kcc/childrens-social-care-and-health-cabinet-committee-agenda-pack-2016-03-22"
+
+TOP_LEVEL_DOCUMENTS = 6
+PORTFOLIO_PLANS = {CHILDREN_SEPT, CHILDREN_OCT, ASCH_2020, ASCSC_2017}
