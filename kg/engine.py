@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.errors import StoreBusyError
 from kg.index import Embedder, Entry, PassageIndex
 from kg.ingest import Ingester, IngestReport
 from kg.settings import Settings
@@ -32,7 +33,13 @@ class Engine:
         self.settings = settings
         self.data = Path(settings.data)
         self.data.mkdir(parents=True, exist_ok=True)
-        self.store = OxigraphStore(self.data / "store")
+        try:
+            self.store = OxigraphStore(self.data / "store")
+        except StoreBusyError as e:
+            server = self.data / "server.json"
+            if server.exists():
+                raise StoreBusyError(f"{e} A server is running: {server.read_text(encoding='utf-8')}") from None
+            raise
         self._index: PassageIndex | None = None
         self._embedder: Embedder | None = None
         self._answerer = None
