@@ -1,64 +1,275 @@
 """Questions -> a short extractive answer, citations with line spans, graph nodes, the SPARQL used.
 
-Structured intents (values of measures, lead members, delivery outcomes, …) are read from
-the graph with the parameterised queries in `kg/queries/`; everything else, and the
-support for every answer, comes from hybrid passage retrieval. Nothing is generated.
+Structured intents (values of measures and budget lines, lead members, delivery
+outcomes, role holders, risk owners, versions, series) are read from the graph with
+the parameterised queries in `kg/queries/`; everything else, and the support for every
+answer, comes from hybrid passage retrieval. Nothing is generated: an answer is a cell,
+a name, a label or a sentence of the documents, or a plain "not found".
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from datetime import date
+
+from pyoxigraph import Literal, NamedNode
+
+from kg.facts import LINKS_QUERY, QUERIES, VALUES_QUERY, Fact, facts_of, pick_link, pick_value
 from kg.index import Entry, tokens
+from kg.lookup import Candidate, Catalog, prefer_version
+from kg.question import Question, parse
+from kg.shortanswer import best_sentence, support
 
+ROLE_QUERY = (QUERIES / "ask-role-holders.rq").read_text(encoding="utf-8")
+OUTCOME_QUERY = (QUERIES / "ask-delivery-outcome.rq").read_text(encoding="utf-8")
+PRIORITY_QUERY = (QUERIES / "ask-priority-outcomes.rq").read_text(encoding="utf-8")
 NOT_FOUND = "Not found in the documents."
 MAX_ANSWER = 300
+MIN_ENTITY_SCORE = 0.42
+KIND_HINTS = {"budget": "BudgetLine", "capital": "CapitalProject", "scheme value": "CapitalProject",
+              "procurement": "Procurement", "contract": "Procurement"}
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of a passage; table rows split into cells."""
-    if "\t" in text:
-        return [c for c in text.split("\t") if c.strip()]
-    return [s for s in re.split(r"(?<=[.!?;])\s+(?=[A-Z0-9(])", text) if s.strip()]
+@dataclass
+class Found:
+    """What a structured handler found: answer text, nodes, source passages, the query."""
 
-
-def best_sentence(question: str, text: str) -> str:
-    """The sentence (or cell) of `text` sharing most question words, at most MAX_ANSWER chars."""
-    q = set(tokens(question))
-    scored = [(len(q & set(tokens(s))), -i, s) for i, s in enumerate(sentences(text))]
-    if not scored:
-        return ""
-    return max(scored)[2].strip()[:MAX_ANSWER]
+    text: str
+    nodes: list[dict] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    sparql: str | None = None
 
 
 class Answerer:
-    """Answers questions for one engine."""
+    """Answers questions for one engine; the catalog of answerable nodes is built once."""
 
     def __init__(self, engine):
         self.engine = engine
+        self.catalog = Catalog(engine.store, engine.embedder if engine.settings.embed else None)
+        self.entries = {e.iri: e for e in engine.index.entries}
 
+    # -- entry point --------------------------------------------------------------------
     def ask(self, question: str, k: int = 5) -> dict:
-        question = (question or "").strip()
-        if not question:
-            return {"answer": "Please ask a question about the documents.", "citations": [], "nodes": [], "sparql": None}
-        hits = self.engine.search(question, k=max(k, 5))
-        if not hits:
-            return {"answer": NOT_FOUND, "citations": [], "nodes": [], "sparql": None}
-        return self._from_passages(question, hits[:k])
+        question = re.sub(r"\s+", " ", question or "").strip()
+        if not question or not tokens(question):
+            return {"answer": "Please ask a question about the documents, in words.", "citations": [], "nodes": [],
+                    "sparql": None}
+        q = parse(question)
+        hits = self.engine.search(question, k=max(k, 8))
+        handler = getattr(self, "_" + q.intent, None)
+        found = handler(q) if handler else None
+        if found is None:
+            return self._from_passages(q, hits, k)
+        cited = [self.entries[s] for s in dict.fromkeys(found.sources) if s in self.entries]
+        cites = [self.engine.citation(e, 1.0) for e in cited]
+        cites += [self.engine.citation(e, s) for e, s in hits if e.iri not in set(found.sources)]
+        nodes = found.nodes + passage_nodes(cited + [e for e, _ in hits[:k]])
+        return {"answer": found.text[:MAX_ANSWER], "citations": cites[:k], "nodes": dedupe(nodes), "sparql": found.sparql}
 
-    def _from_passages(self, question: str, hits: list[tuple[Entry, float]]) -> dict:
-        top = hits[0][0]
-        return {"answer": best_sentence(question, top.text) or NOT_FOUND,
-                "citations": [self.engine.citation(e, s) for e, s in hits],
-                "nodes": passage_nodes([e for e, _ in hits]),
-                "sparql": None}
+    def _from_passages(self, q: Question, hits: list[tuple[Entry, float]], k: int) -> dict:
+        cites = [self.engine.citation(e, s) for e, s in hits[:k]]
+        nodes = passage_nodes([e for e, _ in hits[:k]])
+        best = max(((support(q, e.text), i, e) for i, (e, _) in enumerate(hits[:3])), default=None,
+                    key=lambda t: (t[0], -t[1]))
+        if best is None or best[0] < 0.5:
+            return {"answer": NOT_FOUND, "citations": cites, "nodes": nodes, "sparql": None}
+        entry = best[2]
+        if entry.iri != hits[0][0].iri:  # cite the passage the answer came from first
+            cites = [c for c in cites if c["passage_id"] == entry.iri] + [c for c in cites if c["passage_id"] != entry.iri]
+        return {"answer": best_sentence(q, entry.text)[:MAX_ANSWER], "citations": cites, "nodes": nodes, "sparql": None}
+
+    # -- entity helpers -------------------------------------------------------------------
+    def _entities(self, q: Question, kinds: set[str]) -> list[Candidate]:
+        low = q.text.lower()
+        hinted = {kind for word, kind in KIND_HINTS.items() if word in low} & kinds
+        cands = self.catalog.match(q.topic, hinted or kinds, q.text, k=12)
+        cands = [c for c in cands if c.score >= MIN_ENTITY_SCORE]
+        return prefer_version(cands, q.months, q.years)
+
+    def _node(self, c: Candidate, typ: str) -> dict:
+        return {"iri": c.iri, "label": c.label, "type": typ}
+
+    def _query(self, template: str, iri: str) -> str:
+        return with_values(template, "e", f"<{iri}>")
+
+    # -- intents --------------------------------------------------------------------------
+    def _value(self, q: Question) -> Found | None:
+        for c in self._entities(q, {"Measure", "BudgetLine", "CapitalProject", "Procurement"})[:3]:
+            facts = facts_of(self.engine.store, c.iri)
+            values = pick_value(q, facts)
+            if values and (q.periods or q.kinds or c.kind != "Procurement"):
+                return self._value_answer(c, values[0], q)
+            links = pick_link(q, facts)
+            if links:
+                f = links[0]
+                return Found(f"{f.value} ({f.key}: {c.label})", [self._node(c, "ckg:" + c.kind)],
+                             [s for s in (f.source,) if s], self._query(LINKS_QUERY, c.iri))
+        return None
+
+    def _value_answer(self, c: Candidate, f: Fact, q: Question) -> Found:
+        ctx = ", ".join(x for x in (f.kind and _words(f.kind), f.period, f.area and _words(f.area).replace("area ", "")) if x)
+        title = c.doc.title if c.doc else ""
+        text = f"{f.value} ({ctx}) — {c.label[:120]}; {title}"
+        nodes = [self._node(c, "ckg:" + c.kind), {"iri": f.node, "label": f.value, "type": "qb:Observation"}]
+        if c.doc:
+            nodes.append({"iri": c.doc.iri, "label": c.doc.title, "type": "foaf:Document"})
+        return Found(text, nodes, [s for s in (f.source,) if s], self._query(VALUES_QUERY, c.iri))
+
+    def _measure_lead(self, q: Question) -> Found | None:
+        return self._link_of(q, {"Measure"}, ("leadMember",), "Lead member: {}")
+
+    def _measure_outcomes(self, q: Question) -> Found | None:
+        return self._link_of(q, {"Measure"}, ("deliversOutcome",), "Delivery outcomes {}")
+
+    def _risk_owner(self, q: Question) -> Found | None:
+        if q.codes:
+            code = q.codes[0]
+            for iri, label, doc in self.catalog.by_kind("Risk"):
+                if label.replace(" ", "").upper().startswith(code):
+                    return self._link_answer(Candidate(iri, label, "Risk", doc, 1.0), ("riskOwner", "ownerText"), "{}")
+        return self._link_of(q, {"Risk"}, ("riskOwner", "ownerText"), "{}")
+
+    def _link_of(self, q: Question, kinds: set[str], preds: tuple[str, ...], pattern: str) -> Found | None:
+        for c in self._entities(q, kinds)[:2]:
+            found = self._link_answer(c, preds, pattern)
+            if found:
+                return found
+        return None
+
+    def _link_answer(self, c: Candidate, preds: tuple[str, ...], pattern: str) -> Found | None:
+        facts = [f for f in facts_of(self.engine.store, c.iri) if f.predicate in preds]
+        if not facts:
+            return None
+        best = [f for f in facts if f.predicate == next(p for p in preds if any(x.predicate == p for x in facts))]
+        values = sorted(dict.fromkeys(f.value for f in best), key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+        text = pattern.format(join_and(values)) + f" — {c.label[:150]}" + (f"; {c.doc.title}" if c.doc else "")
+        nodes = [self._node(c, "ckg:" + c.kind)] + [{"iri": f.node, "label": f.value, "type": f.predicate} for f in best if f.node]
+        return Found(text, nodes, [s for s in {f.source for f in facts} if s], self._query(LINKS_QUERY, c.iri))
+
+
+    def _role_holder(self, q: Question) -> Found | None:
+        for c in self._entities(q, {"Role"})[:2]:
+            rows = list(self.engine.store.query(ROLE_QUERY, {"e": NamedNode(c.iri)}))
+            if rows:
+                r = rows[0]
+                return Found(f"{r['name'].value} ({c.label})",
+                             [self._node(c, "org:Role"), {"iri": r["person"].value, "label": r["name"].value, "type": "foaf:Person"}],
+                             [x["src"].value for x in rows if x["src"] is not None], self._query(ROLE_QUERY, c.iri))
+        return None
+
+    def _outcome_text(self, q: Question) -> Found | None:
+        if q.number is None:
+            return None
+        rows = list(self.engine.store.query(OUTCOME_QUERY, {"n": Literal(q.number)}))
+        if not rows:
+            return None
+        topic = set(q.topic)
+        best = max(rows, key=lambda r: (len(topic & set(tokens(r["title"].value))),
+                                        _named(q, r["issued"].value if r["issued"] else ""), r["issued"].value if r["issued"] else ""))
+        text = f"Delivery outcome {q.number}: {best['text'].value} — {best['title'].value}"
+        nodes = [{"iri": best["outcome"].value, "label": best["text"].value, "type": "ckg:DeliveryOutcome"},
+                 {"iri": best["plan"].value, "label": best["title"].value, "type": "foaf:Document"}]
+        sparql = with_values(OUTCOME_QUERY, "n", str(q.number))
+        return Found(text, nodes, [best["src"].value] if best["src"] else [], sparql)
+
+    def _priority_outcomes(self, q: Question) -> Found | None:
+        from nlp.read import council_of
+        name, key = council_of(q.text)
+        years = [p.start_year for p in q.periods] + list(q.years)
+        schemes = [r["s"].value for r in self.engine.store.query(
+            "SELECT DISTINCT ?s WHERE { ?c skos:inScheme ?s ; skos:prefLabel ?l }")]
+        schemes = [s for s in schemes if key == "unknown" or f"/{key}/" in s] or schemes
+        if years:
+            schemes = [s for s in schemes if any(s.endswith(f"/{y}") for y in years)] or \
+                      [s for s in schemes if any(s.endswith(f"/{y - 1}") for y in years)]
+        if not schemes:
+            return None
+        scheme = sorted(schemes)[-1]
+        rows = list(self.engine.store.query(PRIORITY_QUERY, {"scheme": NamedNode(scheme)}))
+        labels = list({r["label"].value.strip().lower(): r["label"].value.strip() for r in reversed(rows)}.values())[::-1]
+        nodes = [{"iri": scheme, "label": "priority outcomes", "type": "skos:ConceptScheme"}] + \
+                [{"iri": r["concept"].value, "label": r["label"].value, "type": "skos:Concept"} for r in rows]
+        return Found("; ".join(labels), nodes, [r["src"].value for r in rows if r["src"] is not None],
+                     with_values(PRIORITY_QUERY, "scheme", f"<{scheme}>"))
+
+    def _version_diff(self, q: Question) -> Found | None:
+        cands = self._entities(q, {"Measure"})
+        if not cands:
+            return None
+        same = [c for c in cands if _norm(c.label) == _norm(cands[0].label) and c.doc]
+        if q.months:
+            same = [c for c in same if c.doc.issued and c.doc.issued.strftime("%B").lower() in q.months] or same
+        same = sorted({c.doc.iri: c for c in same}.values(), key=lambda c: c.doc.issued or date.min)
+        parts, found = [], Found("", [], [], self._query(VALUES_QUERY, same[-1].iri))
+        for c in same:
+            values = pick_value(q, facts_of(self.engine.store, c.iri))
+            if values:
+                f = values[0]
+                parts.append(f"{c.doc.issued.strftime('%B %Y') if c.doc.issued else c.doc.title}: {f.value}")
+                found.nodes += [self._node(c, "ckg:Measure"), {"iri": f.node, "label": f.value, "type": "qb:Observation"}]
+                found.sources += [f.source] if f.source else []
+        if len(parts) < 2:
+            return None
+        changed = "unchanged" if len({p.split(": ", 1)[1] for p in parts}) == 1 else "changed"
+        found.text = f"{'; '.join(parts)} ({changed}) — {cands[0].label[:100]}"
+        found.sources.reverse()  # latest version's passage first
+        return found
+
+    def _trace(self, q: Question) -> Found | None:
+        cands = self._entities(q, {"Measure"})
+        if not cands:
+            return None
+        same = [c for c in cands if c.score >= cands[0].score - 0.08]
+        series: dict[str, tuple] = {}
+        for c in sorted(same, key=lambda c: (c.doc.issued if c.doc and c.doc.issued else date.min)):
+            for f in facts_of(self.engine.store, c.iri):
+                if f.period and f.kind == "Outturn" and f.area in ("", "AreaCouncil"):
+                    series[f.period] = (f, c)
+        if q.periods:
+            lo, hi = min(q.periods).start_year, max(q.periods).start_year
+            series = {p: v for p, v in series.items() if lo <= int(re.sub(r"\D", "", p)[:4]) <= hi}
+        if len(series) < 2:
+            return None
+        ordered = sorted(series.items())
+        text = "; ".join(f"{p}: {f.value}" for p, (f, _) in ordered) + f" — {cands[0].label[:100]} (outturns)"
+        nodes = [{"iri": f.node, "label": f"{p}: {f.value}", "type": "qb:Observation"} for p, (f, _) in ordered]
+        nodes += [self._node(c, "ckg:Measure") for c in dict.fromkeys(c for _, (_, c) in ordered)]
+        sources = [f.source for _, (f, _) in reversed(ordered) if f.source]
+        return Found(text, nodes, sources, self._query(VALUES_QUERY, cands[0].iri))
+
+
+def with_values(template: str, var: str, term: str) -> str:
+    """The template with its parameter bound by a VALUES clause: ready to copy and run."""
+    return template.replace("WHERE {", f"WHERE {{\n  VALUES ?{var} {{ {term} }}", 1)
+
+
+def _named(q: Question, issued: str) -> bool:
+    return bool(issued) and (issued[:4] in {str(y) for y in q.years})
+
+
+def _norm(label: str) -> str:
+    return " ".join(tokens(label))
+
+
+def _words(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def join_and(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def dedupe(nodes: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for n in nodes:
+        if n.get("iri") and n["iri"] not in seen:
+            seen.add(n["iri"])
+            out.append(n)
+    return out
 
 
 def passage_nodes(entries: list[Entry]) -> list[dict]:
-    """Graph nodes for cited passages and their documents (deduplicated, in order)."""
-    nodes, seen = [], set()
-    for e in entries:
-        for iri, label, typ in ((e.iri, e.text[:80], "ckg:Passage"), (e.document, e.title, "foaf:Document")):
-            if iri not in seen:
-                seen.add(iri)
-                nodes.append({"iri": iri, "label": label, "type": typ})
-    return nodes
+    """Graph nodes for cited passages and their documents."""
+    return dedupe([n for e in entries for n in ({"iri": e.iri, "label": e.text[:80], "type": "ckg:Passage"},
+                                                {"iri": e.document, "label": e.title, "type": "foaf:Document"})])

@@ -28,7 +28,7 @@ def tokens(text: str) -> list[str]:
     """Lower-case word and number tokens, stop words dropped, plural -s folded."""
     out = []
     for t in _TOKEN.findall(text.lower().replace("’", "'")):
-        if t in _STOP:
+        if t in _STOP or t == "s":
             continue
         if len(t) > 4 and t.endswith("s") and not t.endswith("ss") and t.isalpha():
             t = t[:-1]

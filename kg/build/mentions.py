@@ -1,0 +1,76 @@
+"""Mention and Provision records -> triples.
+
+Each organisation, service, provider and place named in a document becomes one node
+shared across documents (…/id/provider/<name>, …/id/service/<name>, …/id/org/<name>,
+…/id/place/<name>), labelled with its canonical name and, as `skos:altLabel`, the other
+ways it is written ("KCHFT"). Councils reuse the council node (…/id/org/<council key>).
+The passage that names an entity
+`ckg:mentions` it. A stated provision adds `service ckg:providedBy|ckg:ledBy provider`
+and a `ckg:ServiceProvision` node derived from the passage that states it.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg.build.core import DocGraph
+from kg.vocab import CKG, DCT, ORG, SKOS
+from nlp.extract.mentions import Mention, Provision
+
+COUNCILS_FILE = Path(__file__).resolve().parents[2] / "nlp" / "data" / "councils.json"
+RELATIONS = {"providedBy": CKG.providedBy, "ledBy": CKG.ledBy}
+
+
+@cache
+def councils() -> dict[str, tuple[str, str]]:
+    """Any alias of a known council -> (key, name): "KCC" -> ("kcc", "Kent County Council")."""
+    rows = json.loads(COUNCILS_FILE.read_text(encoding="utf-8"))
+    return {alias: (c["key"], c["name"]) for c in rows for alias in [c["name"], *c["aliases"]]}
+
+
+def entity_node(dg: DocGraph, label: str, key: str) -> URIRef:
+    """The shared node of an organisation, service, provider or place, typed and labelled."""
+    if label == "SERVICE":
+        return dg.typed(dg.shared("service", key), CKG.Service, ORG.Organization, label=key)
+    if label == "PROVIDER":
+        return dg.typed(dg.shared("provider", key), CKG.Provider, ORG.Organization, label=key)
+    if label == "GPE":
+        return dg.typed(dg.shared("place", key), DCT.Location, label=key)
+    if key in councils():
+        council_key, name = councils()[key]
+        return dg.typed(dg.shared("org", council_key), ORG.FormalOrganization, label=name)
+    return dg.typed(dg.shared("org", key), ORG.Organization, label=key)
+
+
+def mention(dg: DocGraph, rec: Mention) -> None:
+    """`passage ckg:mentions node`; the node is derived from the passages that name it."""
+    if rec.label == "PERSON":
+        node = dg.person(rec.person or rec.text)
+    else:
+        node = entity_node(dg, rec.label, rec.key)
+        if " ".join(rec.text.split()) != rec.key:
+            dg.add(node, SKOS.altLabel, rec.text)
+    passage = dg.passage_at(rec.line)
+    if passage is not None:
+        dg.add(dg.passage_iri(passage), CKG.mentions, node)
+    dg.derive(node, rec.line)
+
+
+def provision(dg: DocGraph, rec: Provision) -> None:
+    """`service ckg:providedBy|ckg:ledBy provider`, with a qualified node for provenance."""
+    service = entity_node(dg, "SERVICE", rec.service)
+    provider = entity_node(dg, rec.provider_label, rec.provider)
+    dg.add(service, RELATIONS[rec.relation], provider)
+    node = dg.node("provision", rec.service, rec.provider, rec.relation)
+    dg.typed(node, CKG.ServiceProvision, label=f"{rec.service} {rec.relation} {rec.provider}")
+    dg.add(node, CKG.service, service)
+    dg.add(node, CKG.provider, provider)
+    dg.add(node, CKG.provisionKind, rec.relation)
+    dg.add(node, CKG.lineStart, rec.line)
+    dg.derive(node, rec.line)
+
+
+BUILDERS = {Mention: mention, Provision: provision}

@@ -1,0 +1,92 @@
+"""The facts of one graph node, and the one a question asks for.
+
+A fact is a value node pointing at the entity (an observation or amount with its
+verbatim `ckg:valueText`, period, kind, area), a literal of the entity, or a labelled
+node it links to (lead member, delivery outcomes, owner). Facts are scored against
+the question's period, value kind and words; no value is ever made up.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from kg.index import tokens
+from kg.question import Question
+
+QUERIES = Path(__file__).parent / "queries"
+VALUES_QUERY = (QUERIES / "ask-entity-values.rq").read_text(encoding="utf-8")
+LINKS_QUERY = (QUERIES / "ask-entity-links.rq").read_text(encoding="utf-8")
+_PAST = re.compile(r"\b(was|were|did|had|received|achieved|supported|carried|lost|took|made)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str            # words describing the fact: predicate, kind, column, area
+    value: str          # verbatim text
+    node: str | None    # value node IRI (observation, amount) or object IRI
+    source: str | None  # passage IRI it was derived from
+    period: str = ""
+    kind: str = ""
+    area: str = ""
+    predicate: str = ""
+
+
+def _local(iri: str | None) -> str:
+    return re.sub(r"^.*[#/]", "", iri or "")
+
+
+def _words(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def facts_of(store, entity: str) -> list[Fact]:
+    """Every value node and link of `entity`."""
+    e = NamedNode(entity)
+    out = []
+    for r in store.query(VALUES_QUERY, {"e": e}):
+        kind, area = _local(_v(r, "kind")), _local(_v(r, "area"))
+        key = " ".join(x for x in (_words(kind), _v(r, "column"), _v(r, "scope"), _words(area)) if x)
+        out.append(Fact(key, r["text"].value, r["v"].value, _v(r, "src"), _v(r, "period") or "", kind, area))
+    for r in store.query(LINKS_QUERY, {"e": e}):
+        pred = _local(r["p"].value)
+        out.append(Fact(_words(pred), r["label"].value, r["o"].value if isinstance(r["o"], NamedNode) else None,
+                        _v(r, "src"), predicate=pred))
+    return out
+
+
+def _v(row, name: str) -> str | None:
+    return row[name].value if row[name] is not None else None
+
+
+def pick_value(q: Question, facts: list[Fact]) -> list[Fact]:
+    """Value facts that fit the question's period and kind, best first."""
+    values = [f for f in facts if not f.predicate]
+    if q.periods:
+        wanted = {p.label for p in q.periods} | {p.label.replace("Ac Year ", "") for p in q.periods}
+        values = [f for f in values if f.period.replace("Ac Year ", "") in wanted or f.period in wanted]
+    if q.kinds:
+        kinds = set(q.kinds)
+        values = [f for f in values if f.kind in kinds or any(k.lower() in f.key for k in kinds)] or []
+    words = set(tokens(q.text))
+    past = bool(_PAST.search(q.text))
+
+    def score(f: Fact) -> tuple:
+        overlap = len(words & set(tokens(f.key)))
+        tense = (f.kind == "Outturn") if past else (f.kind == "Target")
+        own_area = f.area in ("", "AreaCouncil")
+        return (overlap, own_area, tense)
+    return sorted(values, key=score, reverse=True)
+
+
+def pick_link(q: Question, facts: list[Fact], predicates: tuple[str, ...] = ()) -> list[Fact]:
+    """Link/literal facts, filtered by predicate names when given, else by word overlap."""
+    links = [f for f in facts if f.predicate]
+    if predicates:
+        return [f for f in links if f.predicate in predicates]
+    words = set(tokens(q.text))
+    scored = [(len(words & set(tokens(f.key))), f) for f in links]
+    best = max((s for s, _ in scored), default=0)
+    return [f for s, f in scored if s == best and s > 0]

@@ -1,0 +1,105 @@
+"""Find the graph node a question is about: labelled entities ranked by words and meaning.
+
+The catalog holds every node of an answerable class with its label and the document
+graph it lives in. A question's topic words are matched against labels (IDF-weighted
+coverage both ways) and blended with MiniLM similarity when embeddings are on.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from kg.index import tokens
+
+CLASSES = {
+    "Measure": "ckg:Measure", "BudgetLine": "ckg:BudgetLine", "CapitalProject": "ckg:CapitalProject",
+    "Procurement": "ckg:Procurement", "Risk": "ckg:Risk", "Role": "org:Role", "DeliveryOutcome": "ckg:DeliveryOutcome",
+}
+CATALOG_QUERY = """SELECT DISTINCT ?e ?label ?class ?g WHERE {
+  VALUES ?class { %s }
+  GRAPH ?g { ?e a ?class ; rdfs:label ?label } }""" % " ".join(CLASSES.values())
+DOCS_QUERY = """SELECT DISTINCT ?d ?title ?issued ?type WHERE {
+  ?d a foaf:Document ; dct:title ?title . OPTIONAL { ?d dct:issued ?issued } OPTIONAL { ?d a ?type FILTER(STRSTARTS(STR(?type), STR(ckg:))) } }"""
+
+
+@dataclass(frozen=True)
+class Doc:
+    iri: str
+    title: str
+    issued: date | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    iri: str
+    label: str
+    kind: str            # key of CLASSES
+    doc: Doc | None      # the document graph it was found in (first, for shared nodes)
+    score: float
+
+
+class Catalog:
+    """Every answerable labelled node, ready for matching."""
+
+    def __init__(self, store, embedder=None):
+        self.docs = {}
+        for r in store.query(DOCS_QUERY):
+            issued = date.fromisoformat(r["issued"].value) if r["issued"] is not None else None
+            self.docs[r["d"].value] = Doc(r["d"].value, r["title"].value, issued)
+        local = {v.split(":")[1]: k for k, v in CLASSES.items()}
+        seen: dict[str, tuple] = {}
+        for r in store.query(CATALOG_QUERY):
+            if r["e"].value not in seen:
+                kind = local[r["class"].value.rsplit("#", 1)[-1]]
+                seen[r["e"].value] = (r["e"].value, r["label"].value, kind, self.docs.get(r["g"].value))
+        self.items = list(seen.values())
+        self.tokens = [set(tokens(label)) for _, label, _, _ in self.items]
+        df = Counter(t for ts in self.tokens for t in ts)
+        n = max(1, len(self.items))
+        self.idf = defaultdict(lambda: math.log(n + 1), {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
+        self.embedder = embedder
+        self.vectors = embedder.encode([label for _, label, _, _ in self.items]) if embedder and self.items else None
+
+    def _lexical(self, q: set[str], ts: set[str]) -> float:
+        if not q or not ts:
+            return 0.0
+        hit = sum(self.idf[t] for t in q & ts)
+        cov_label = hit / sum(self.idf[t] for t in ts)
+        cov_q = hit / sum(self.idf[t] for t in q)
+        return 0.0 if hit == 0 else 2 * cov_label * cov_q / (cov_label + cov_q)
+
+    def match(self, topic: tuple[str, ...], kinds: set[str], question: str, k: int = 8) -> list[Candidate]:
+        """Best candidates of the given kinds, best first."""
+        q = set(topic)
+        dense = None
+        if self.vectors is not None:
+            dense = self.vectors @ self.embedder.encode([question])[0]
+        out = []
+        for i, (iri, label, kind, doc) in enumerate(self.items):
+            if kind not in kinds:
+                continue
+            lex = self._lexical(q, self.tokens[i])
+            score = lex if dense is None else 0.65 * lex + 0.35 * float(dense[i])
+            out.append(Candidate(iri, label, kind, doc, round(score, 4)))
+        out.sort(key=lambda c: -c.score)
+        return out[:k]
+
+    def by_kind(self, kind: str) -> list[tuple[str, str, Doc | None]]:
+        return [(iri, label, doc) for iri, label, k, doc in self.items if k == kind]
+
+
+def prefer_version(cands: list[Candidate], months: tuple[str, ...], years: tuple[int, ...], slack: float = 0.03) -> list[Candidate]:
+    """Among near-equal candidates, the document the question names, else the latest one first."""
+    if not cands:
+        return cands
+    top = [c for c in cands if c.score >= cands[0].score - slack]
+    rest = [c for c in cands if c not in top]
+
+    def rank(c: Candidate):
+        issued = c.doc.issued if c.doc and c.doc.issued else date.min
+        named = (bool(months) and issued.strftime("%B").lower() in months) or (bool(years) and issued.year in years)
+        return (named, issued, c.score)
+    return sorted(top, key=rank, reverse=True) + rest
+

@@ -1,0 +1,69 @@
+"""Question -> intent and slots, by rules kept in `kg/data/intents.json`.
+
+Slots: periods ("2021/22", "academic year 18/19"), value kind (target, outturn, net, …),
+a delivery-outcome number, codes (SCS03, SCHW 01), plan hints (month, year, version
+words) and the topic: the words left once intent and slot words are set aside.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kg.index import tokens
+from nlp.periods import Period, find_periods
+
+_MONTHS = "january february march april may june july august september october november december".split()
+
+
+@cache
+def rules() -> dict:
+    return json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent: str
+    periods: tuple[Period, ...] = ()
+    kinds: tuple[str, ...] = ()          # value-kind words found: target, outturn, net, gross, …
+    number: int | None = None            # "delivery outcome 15"
+    codes: tuple[str, ...] = ()          # SCS03, SCHW 01
+    months: tuple[str, ...] = ()         # plan-version hints: "september", "october"
+    years: tuple[int, ...] = ()
+    topic: tuple[str, ...] = field(default_factory=tuple)   # content tokens
+
+    @property
+    def wants_number(self) -> bool:
+        return bool(re.match(r"^\s*(how many|how much|how large|what (?:was|is) the (?:number|rate|percentage|total))", self.text, re.I))
+
+
+def intent_of(text: str) -> str:
+    low = text.lower()
+    for name, patterns in rules()["intents"]:
+        if any(re.search(p, low) for p in patterns):
+            return name
+    return "passage"
+
+
+def parse(text: str) -> Question:
+    """Intent and slots of one question."""
+    low = text.lower()
+    periods = tuple(dict.fromkeys(p for p, _, _ in find_periods(text)))
+    kinds = tuple(k for k, words in rules()["kinds"].items() if any(re.search(rf"\b{w}\b", low) for w in words))
+    number = re.search(r"\b(?:delivery )?outcome (?:number |no\.? ?)?(\d{1,2})\b", low)
+    codes = tuple(m.group(0).replace(" ", "") for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}\b", text))
+    months = tuple(m for m in _MONTHS if re.search(rf"\b{m}\b", low))
+    years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
+    drop = set(rules()["stop"]) | {w for ws in rules()["kinds"].values() for w in ws}
+    topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
+    return Question(text, intent_of(text), periods, kinds, int(number.group(1)) if number else None,
+                    codes, months, years, topic)
+
+
+def _strip_periods(text: str) -> str:
+    for _, a, b in reversed(find_periods(text)):
+        text = text[:a] + " " + text[b:]
+    return re.sub(r"\b(?:ac(?:ademic)?\.? ?year)\b", " ", text, flags=re.I)

