@@ -8,7 +8,9 @@ a name, a label or a sentence of the documents, or a plain "not found".
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from datetime import date
@@ -24,9 +26,12 @@ from kg.shortanswer import best_sentence, support
 ROLE_QUERY = (QUERIES / "ask-role-holders.rq").read_text(encoding="utf-8")
 OUTCOME_QUERY = (QUERIES / "ask-delivery-outcome.rq").read_text(encoding="utf-8")
 PRIORITY_QUERY = (QUERIES / "ask-priority-outcomes.rq").read_text(encoding="utf-8")
+PROVIDER_QUERY = (QUERIES / "ask-service-provider.rq").read_text(encoding="utf-8")
+RAG_QUERY = (QUERIES / "ask-rag-counts.rq").read_text(encoding="utf-8")
 NOT_FOUND = "Not found in the documents."
 MAX_ANSWER = 300
 MIN_ENTITY_SCORE = 0.42
+MIN_COVERAGE = 0.6
 KIND_HINTS = {"budget": "BudgetLine", "capital": "CapitalProject", "scheme value": "CapitalProject",
               "procurement": "Procurement", "contract": "Procurement"}
 
@@ -48,6 +53,9 @@ class Answerer:
         self.engine = engine
         self.catalog = Catalog(engine.store, engine.embedder if engine.settings.embed else None)
         self.entries = {e.iri: e for e in engine.index.entries}
+        df = Counter(t for e in self.entries.values() for t in set(tokens(e.text)))
+        n = len(self.entries) + 1
+        self.idf = {t: math.log(n / (c + 0.5)) for t, c in df.items()}
 
     # -- entry point --------------------------------------------------------------------
     def ask(self, question: str, k: int = 5) -> dict:
@@ -70,21 +78,21 @@ class Answerer:
     def _from_passages(self, q: Question, hits: list[tuple[Entry, float]], k: int) -> dict:
         cites = [self.engine.citation(e, s) for e, s in hits[:k]]
         nodes = passage_nodes([e for e, _ in hits[:k]])
-        best = max(((support(q, e.text), i, e) for i, (e, _) in enumerate(hits[:3])), default=None,
+        best = max(((support(q, e.text, self.idf), i, e) for i, (e, _) in enumerate(hits[:3])), default=None,
                     key=lambda t: (t[0], -t[1]))
         if best is None or best[0] < 0.5:
             return {"answer": NOT_FOUND, "citations": cites, "nodes": nodes, "sparql": None}
         entry = best[2]
         if entry.iri != hits[0][0].iri:  # cite the passage the answer came from first
             cites = [c for c in cites if c["passage_id"] == entry.iri] + [c for c in cites if c["passage_id"] != entry.iri]
-        return {"answer": best_sentence(q, entry.text)[:MAX_ANSWER], "citations": cites, "nodes": nodes, "sparql": None}
+        return {"answer": best_sentence(q, entry.text, self.idf)[:MAX_ANSWER], "citations": cites, "nodes": nodes, "sparql": None}
 
     # -- entity helpers -------------------------------------------------------------------
     def _entities(self, q: Question, kinds: set[str]) -> list[Candidate]:
         low = q.text.lower()
         hinted = {kind for word, kind in KIND_HINTS.items() if word in low} & kinds
         cands = self.catalog.match(q.topic, hinted or kinds, q.text, k=12)
-        cands = [c for c in cands if c.score >= MIN_ENTITY_SCORE]
+        cands = [c for c in cands if c.score >= MIN_ENTITY_SCORE and c.coverage >= MIN_COVERAGE]
         return prefer_version(cands, q.months, q.years)
 
     def _node(self, c: Candidate, typ: str) -> dict:
@@ -147,6 +155,36 @@ class Answerer:
         nodes = [self._node(c, "ckg:" + c.kind)] + [{"iri": f.node, "label": f.value, "type": f.predicate} for f in best if f.node]
         return Found(text, nodes, [s for s in {f.source for f in facts} if s], self._query(LINKS_QUERY, c.iri))
 
+
+    def _count_rag(self, q: Question) -> Found | None:
+        rating = next((r for r in ("red", "amber", "green") if re.search(rf"\b{r}\b", q.text.lower())), None)
+        stated = [(iri, label, doc) for iri, label, doc in self.catalog.by_kind("StatedRagCount")
+                  if rating and label.lower().endswith(rating)]
+        if not stated:
+            return None
+        topic = set(q.topic)
+        iri, label, doc = max(stated, key=lambda t: len(topic & set(tokens(t[2].title if t[2] else ""))))
+        rows = list(self.engine.store.query(RAG_QUERY, {"e": NamedNode(iri)}))
+        if not rows:
+            return None
+        r = rows[0]
+        counted = f"; {r['counted'].value} rated {rating} in its table" if int(r["counted"].value) else ""
+        return Found(f"{label}{counted} — {r['title'].value}",
+                     [{"iri": iri, "label": label, "type": "ckg:StatedRagCount"},
+                      {"iri": r["doc"].value, "label": r["title"].value, "type": "foaf:Document"}],
+                     [r["src"].value] if r["src"] is not None else [], with_values(RAG_QUERY, "e", f"<{iri}>"))
+
+    def _provider(self, q: Question) -> Found | None:
+        for c in self._entities(q, {"Service"})[:3]:
+            rows = list(self.engine.store.query(PROVIDER_QUERY, {"e": NamedNode(c.iri)}))
+            if rows:
+                names = list(dict.fromkeys(r["label"].value for r in rows))
+                nodes = [self._node(c, "ckg:Service")] + [{"iri": r["provider"].value, "label": r["label"].value,
+                                                           "type": "ckg:Provider"} for r in rows]
+                verb = "is led by" if all(r["kind"].value == "ledBy" for r in rows) else "is provided by"
+                return Found(f"{c.label} {verb} {join_and(names)}", nodes,
+                             [r["src"].value for r in rows if r["src"] is not None], self._query(PROVIDER_QUERY, c.iri))
+        return None
 
     def _role_holder(self, q: Question) -> Found | None:
         for c in self._entities(q, {"Role"})[:2]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pyoxigraph import NamedNode
 
 from kg.index import tokens
-from kg.question import Question
+from kg.question import MONTHS, Question
 
 QUERIES = Path(__file__).parent / "queries"
 VALUES_QUERY = (QUERIES / "ask-entity-values.rq").read_text(encoding="utf-8")
@@ -32,6 +33,7 @@ class Fact:
     kind: str = ""
     area: str = ""
     predicate: str = ""
+    month: str = ""     # xsd:date of the month a monthly value belongs to
 
 
 def _local(iri: str | None) -> str:
@@ -49,7 +51,8 @@ def facts_of(store, entity: str) -> list[Fact]:
     for r in store.query(VALUES_QUERY, {"e": e}):
         kind, area = _local(_v(r, "kind")), _local(_v(r, "area"))
         key = " ".join(x for x in (_words(kind), _v(r, "column"), _v(r, "scope"), _words(area)) if x)
-        out.append(Fact(key, r["text"].value, r["v"].value, _v(r, "src"), _v(r, "period") or "", kind, area))
+        out.append(Fact(key, r["text"].value, r["v"].value, _v(r, "src"), _v(r, "period") or "", kind, area,
+                        month=_v(r, "month") or ""))
     for r in store.query(LINKS_QUERY, {"e": e}):
         pred = _local(r["p"].value)
         out.append(Fact(_words(pred), r["label"].value, r["o"].value if isinstance(r["o"], NamedNode) else None,
@@ -71,14 +74,35 @@ def pick_value(q: Question, facts: list[Fact]) -> list[Fact]:
         kinds = set(q.kinds)
         values = [f for f in values if f.kind in kinds or any(k.lower() in f.key for k in kinds)] or []
     words = set(tokens(q.text))
-    past = bool(_PAST.search(q.text))
+    past = bool(_PAST.search(q.text)) or not re.search(r"\b(will|target|aim|expected|planned)\b", q.text, re.I)
+    when = asked_date(q)
 
     def score(f: Fact) -> tuple:
         overlap = len(words & set(tokens(f.key)))
-        tense = (f.kind == "Outturn") if past else (f.kind == "Target")
+        tense = (f.kind in ("Outturn", "Actual")) if past else (f.kind == "Target")
         own_area = f.area in ("", "AreaCouncil")
-        return (overlap, own_area, tense)
+        covers = bool(when) and period_covers(f.period, when)
+        same_month = bool(when) and f.month[:7] == when.isoformat()[:7]
+        return (overlap, own_area, same_month, covers, tense, f.month, f.period.replace("Ac Year ", ""))
     return sorted(values, key=score, reverse=True)
+
+
+def asked_date(q: Question) -> date | None:
+    """A month and year named in the question ("January 2016"), as the month's first day."""
+    if q.months and q.years:
+        return date(q.years[0], MONTHS.index(q.months[0]) + 1, 1)
+    return None
+
+
+def period_covers(label: str, when: date) -> bool:
+    m = re.search(r"(\d{4})/(\d{2})", label)
+    if not m:
+        return False
+    first = int(m.group(1))
+    academic = label.startswith("Ac Year")
+    start = date(first, 9 if academic else 4, 1)
+    end = date(first + 1, 8 if academic else 3, 28)
+    return start <= when <= end
 
 
 def pick_link(q: Question, facts: list[Fact], predicates: tuple[str, ...] = ()) -> list[Fact]:

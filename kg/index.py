@@ -24,16 +24,25 @@ us was we were what when where which while who whom whose why will with would yo
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/.][0-9]+)*")
 
 
+_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ies", "ed", "es", "s")
+_IRREGULAR = {"led": "lead", "children": "child", "people": "person", "women": "woman", "men": "man"}
+
+
+def stem(t: str) -> str:
+    """A light suffix stripper: elected/election -> elect, receiving/received -> receiv."""
+    if t in _IRREGULAR:
+        return _IRREGULAR[t]
+    if not t.isalpha() or len(t) <= 4 or t.endswith("ss"):
+        return t
+    for suf in _SUFFIXES:
+        if t.endswith(suf) and len(t) - len(suf) >= 4:
+            return t[: -len(suf)]
+    return t
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-case word and number tokens, stop words dropped, plural -s folded."""
-    out = []
-    for t in _TOKEN.findall(text.lower().replace("’", "'")):
-        if t in _STOP or t == "s":
-            continue
-        if len(t) > 4 and t.endswith("s") and not t.endswith("ss") and t.isalpha():
-            t = t[:-1]
-        out.append(t)
-    return out
+    """Lower-case word and number tokens, stop words dropped, light stemming."""
+    return [stem(t) for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in _STOP and t != "s"]
 
 
 def text_hash(text: str) -> str:

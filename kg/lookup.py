@@ -16,6 +16,7 @@ from kg.index import tokens
 CLASSES = {
     "Measure": "ckg:Measure", "BudgetLine": "ckg:BudgetLine", "CapitalProject": "ckg:CapitalProject",
     "Procurement": "ckg:Procurement", "Risk": "ckg:Risk", "Role": "org:Role", "DeliveryOutcome": "ckg:DeliveryOutcome",
+    "StatedRagCount": "ckg:StatedRagCount", "Service": "ckg:Service",
 }
 CATALOG_QUERY = """SELECT DISTINCT ?e ?label ?class ?g WHERE {
   VALUES ?class { %s }
@@ -38,6 +39,7 @@ class Candidate:
     kind: str            # key of CLASSES
     doc: Doc | None      # the document graph it was found in (first, for shared nodes)
     score: float
+    coverage: float = 0.0  # share of the question's topic (IDF-weighted) the label covers
 
 
 class Catalog:
@@ -62,13 +64,14 @@ class Catalog:
         self.embedder = embedder
         self.vectors = embedder.encode([label for _, label, _, _ in self.items]) if embedder and self.items else None
 
-    def _lexical(self, q: set[str], ts: set[str]) -> float:
+    def _lexical(self, q: set[str], ts: set[str]) -> tuple[float, float]:
+        """(F1 of label and question coverage, question coverage), IDF-weighted."""
         if not q or not ts:
-            return 0.0
+            return 0.0, 0.0
         hit = sum(self.idf[t] for t in q & ts)
         cov_label = hit / sum(self.idf[t] for t in ts)
         cov_q = hit / sum(self.idf[t] for t in q)
-        return 0.0 if hit == 0 else 2 * cov_label * cov_q / (cov_label + cov_q)
+        return (0.0 if hit == 0 else 2 * cov_label * cov_q / (cov_label + cov_q)), cov_q
 
     def match(self, topic: tuple[str, ...], kinds: set[str], question: str, k: int = 8) -> list[Candidate]:
         """Best candidates of the given kinds, best first."""
@@ -80,9 +83,9 @@ class Catalog:
         for i, (iri, label, kind, doc) in enumerate(self.items):
             if kind not in kinds:
                 continue
-            lex = self._lexical(q, self.tokens[i])
+            lex, cov = self._lexical(q, self.tokens[i])
             score = lex if dense is None else 0.65 * lex + 0.35 * float(dense[i])
-            out.append(Candidate(iri, label, kind, doc, round(score, 4)))
+            out.append(Candidate(iri, label, kind, doc, round(score, 4), round(cov, 4)))
         out.sort(key=lambda c: -c.score)
         return out[:k]
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from kg.index import tokens
+from kg.index import stem, tokens
 from nlp.periods import Period, find_periods
 
-_MONTHS = "january february march april may june july august september october november december".split()
+MONTHS = "january february march april may june july august september october november december".split()
 
 
 @cache
@@ -55,9 +55,9 @@ def parse(text: str) -> Question:
     kinds = tuple(k for k, words in rules()["kinds"].items() if any(re.search(rf"\b{w}\b", low) for w in words))
     number = re.search(r"\b(?:delivery )?outcome (?:number |no\.? ?)?(\d{1,2})\b", low)
     codes = tuple(m.group(0).replace(" ", "") for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}\b", text))
-    months = tuple(m for m in _MONTHS if re.search(rf"\b{m}\b", low))
+    months = tuple(m for m in MONTHS if re.search(rf"\b{m}\b", low))
     years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
-    drop = set(rules()["stop"]) | {w for ws in rules()["kinds"].values() for w in ws}
+    drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws}
     topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
     return Question(text, intent_of(text), periods, kinds, int(number.group(1)) if number else None,
                     codes, months, years, topic)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from kg.index import tokens
 from kg.question import Question
@@ -30,23 +31,25 @@ def _wants(q: Question):
     return None
 
 
-def _score(q: Question, sentence: str) -> float:
+def _score(q: Question, sentence: str, idf: Mapping[str, float]) -> float:
+    """IDF-weighted share of the question's topic in the sentence, plus a bonus for the answer type."""
     words = set(q.topic)
     if not words:
         return 0.0
-    got = len(words & set(tokens(sentence))) / len(words)
+    weight = lambda ts: sum(idf.get(t, 1.0) for t in ts)  # noqa: E731
+    got = weight(words & set(tokens(sentence))) / weight(words)
     want = _wants(q)
     return got + (0.25 if want and want.search(sentence) else 0.0)
 
 
-def support(q: Question, text: str) -> float:
+def support(q: Question, text: str, idf: Mapping[str, float] = {}) -> float:
     """How well the best sentence of `text` covers the question (0 … 1.25)."""
-    return max((_score(q, s) for s in sentences(text)), default=0.0)
+    return max((_score(q, s, idf) for s in sentences(text)), default=0.0)
 
 
-def best_sentence(q: Question, text: str) -> str:
+def best_sentence(q: Question, text: str, idf: Mapping[str, float] = {}) -> str:
     """The sentence (or cell) that best answers `q`, at most MAX_ANSWER characters."""
-    ranked = sorted(enumerate(sentences(text)), key=lambda t: (-_score(q, t[1]), t[0]))
+    ranked = sorted(enumerate(sentences(text)), key=lambda t: (-_score(q, t[1], idf), t[0]))
     if not ranked:
         return ""
     s = ranked[0][1].strip()

@@ -7,8 +7,8 @@ this domain ("Kent" is not a PERSON) and adds two labels, SERVICE and PROVIDER.
 
 Pattern files in `nlp/patterns/*.jsonl` hold one JSON object per line, dispatched by key:
 ``label`` lines are EntityRuler patterns (string patterns double as aliases: their ``id``
-is the canonical name), ``lead_in`` lines are words trimmed from the start of a
-rule-matched span, ``relation`` lines are read by `nlp.extract.mentions`.
+is the canonical name), ``lead_in`` / ``not_name_tail`` lines are filter words for
+spans, ``relation`` lines are read by `nlp.extract.mentions`.
 Titled-name patterns ("Mrs J Whittle") are generated from `nlp/data/people.json`.
 """
 from __future__ import annotations
