@@ -28,6 +28,7 @@ OUTCOME_QUERY = (QUERIES / "ask-delivery-outcome.rq").read_text(encoding="utf-8"
 PRIORITY_QUERY = (QUERIES / "ask-priority-outcomes.rq").read_text(encoding="utf-8")
 PROVIDER_QUERY = (QUERIES / "ask-service-provider.rq").read_text(encoding="utf-8")
 RAG_QUERY = (QUERIES / "ask-rag-counts.rq").read_text(encoding="utf-8")
+MEMBERSHIPS_QUERY = (QUERIES / "ask-memberships.rq").read_text(encoding="utf-8")
 NOT_FOUND = "Not found in the documents."
 MAX_ANSWER = 300
 MIN_ENTITY_SCORE = 0.42
@@ -194,7 +195,24 @@ class Answerer:
                 return Found(f"{r['name'].value} ({c.label})",
                              [self._node(c, "org:Role"), {"iri": r["person"].value, "label": r["name"].value, "type": "foaf:Person"}],
                              [x["src"].value for x in rows if x["src"] is not None], self._query(ROLE_QUERY, c.iri))
-        return None
+        return self._role_in_body(q)
+
+    def _role_in_body(self, q: Question) -> Found | None:
+        """"Who is the Chairman of <committee>": the role and the body named together, latest holder first."""
+        topic = set(q.topic)
+        best, best_key = None, (0.0, "")
+        for r in self.engine.store.query(MEMBERSHIPS_QUERY):
+            f1, cov = self.catalog._lexical(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
+            key = (round(f1, 3), r["when"].value if r["when"] is not None else "")
+            if cov >= MIN_COVERAGE and key > best_key:
+                best, best_key = r, key
+        if best is None:
+            return None
+        when = f", {best['when'].value}" if best["when"] is not None else ""
+        return Found(f"{best['name'].value} ({best['role'].value}, {best['body'].value}{when})",
+                     [{"iri": best["m"].value, "label": f"{best['role'].value}, {best['body'].value}", "type": "org:Membership"},
+                      {"iri": best["person"].value, "label": best["name"].value, "type": "foaf:Person"}],
+                     [best["src"].value] if best["src"] is not None else [], MEMBERSHIPS_QUERY)
 
     def _outcome_text(self, q: Question) -> Found | None:
         if q.number is None:

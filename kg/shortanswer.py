@@ -9,6 +9,9 @@ from kg.question import Question
 
 MAX_ANSWER = 300
 _NUMBER = re.compile(r"\d")
+_QUANTITY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|%)(?!\w)|\b\d{1,3}(?:,\d{3})+\b")
+_COUNT = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d,]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"twenty|thirty|forty|fifty|hundred|thousand)\b", re.I)
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b[A-Z]{3,}\b")
 
@@ -24,7 +27,11 @@ def _wants(q: Question):
     low = q.text.lower()
     if low.startswith(("when", "what date")):
         return _DATE
-    if low.startswith(("how many", "how much", "how large", "how big")) or "percentage" in low:
+    if low.startswith(("how much", "how large", "how big")) or re.search(r"\b(cost|budget|value|amount)\b", low):
+        return _QUANTITY
+    if low.startswith("how many"):
+        return _COUNT
+    if "percentage" in low or "proportion" in low:
         return _NUMBER
     if low.startswith(("who", "which organisation", "which organization", "what organisation")):
         return _NAME
