@@ -17,7 +17,7 @@ from datetime import date
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.facts import LINKS_QUERY, QUERIES, VALUES_QUERY, Fact, facts_of, pick_link, pick_value
+from kg.facts import LINKS_QUERY, QUERIES, VALUES_QUERY, Fact, asked_date, facts_of, pick_link, pick_value
 from kg.index import Entry, tokens
 from kg.lookup import Candidate, Catalog, prefer_version
 from kg.question import Question, parse
@@ -200,10 +200,11 @@ class Answerer:
     def _role_in_body(self, q: Question) -> Found | None:
         """"Who is the Chairman of <committee>": the role and the body named together, latest holder first."""
         topic = set(q.topic)
-        best, best_key = None, (0.0, "")
+        best, best_key = None, (0.0, False, "")
         for r in self.engine.store.query(MEMBERSHIPS_QUERY):
             f1, cov = self.catalog._lexical(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
-            key = (round(f1, 3), r["when"].value if r["when"] is not None else "")
+            when = r["when"].value if r["when"] is not None else ""
+            key = (round(f1, 3), _same_month(q, when), when)
             if cov >= MIN_COVERAGE and key > best_key:
                 best, best_key = r, key
         if best is None:
@@ -298,6 +299,12 @@ class Answerer:
 def with_values(template: str, var: str, term: str) -> str:
     """The template with its parameter bound by a VALUES clause: ready to copy and run."""
     return template.replace("WHERE {", f"WHERE {{\n  VALUES ?{var} {{ {term} }}", 1)
+
+
+def _same_month(q: Question, when: str) -> bool:
+    """The date (ISO) falls in a month the question names ("in January 2016")."""
+    asked = asked_date(q)
+    return bool(asked and when[:7] == asked.isoformat()[:7])
 
 
 def _named(q: Question, issued: str) -> bool:
