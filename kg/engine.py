@@ -4,18 +4,17 @@ The CLI and the HTTP API only build an `Engine` and call it.
 """
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import StoreBusyError
 from kg.index import Embedder, Entry, PassageIndex
 from kg.ingest import Ingester, IngestReport
 from kg.settings import Settings
 from kg.store import OxigraphStore
-from kg.vocab import CKG
+from kg.vocab import PROV
 
 DERIVED_GRAPH = "derived"
 PASSAGES_QUERY = """
@@ -60,12 +59,14 @@ class Engine:
         return report
 
     def _derive_links(self) -> None:
-        """Cross-document triples (plan revisions, …) recomputed into one graph of their own."""
+        """Cross-document triples (plan revisions, renamed priorities) recomputed into a graph of their own."""
+        from kg.versions import link_priorities, link_revisions
+        run = lambda q: self.store.ox.query(q, use_default_graph_as_union=True)  # noqa: E731
         g = Graph()
-        if importlib.util.find_spec("kg.versions") is not None:
-            from kg.versions import REVISION_CONSTRUCT
-            for t in self.store.ox.query(REVISION_CONSTRUCT, use_default_graph_as_union=True):
-                g.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+        for newer, older in link_revisions(run):
+            g.add((URIRef(newer), PROV.wasRevisionOf, URIRef(older)))
+        for triple in link_priorities(run):
+            g.add(triple)
         self.store.replace_graph(self.derived_graph, g)
 
     @property
@@ -146,12 +147,3 @@ class Engine:
         from kg.validate import validate_store
         return validate_store(self.store)
 
-
-def _rdflib(term):
-    from rdflib import BNode, Literal, URIRef
-    import pyoxigraph as ox
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    return Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value))

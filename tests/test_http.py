@@ -55,7 +55,10 @@ def test_ask_follows_the_contract(client):
 
 def test_search_ranks_passages(client):
     r = client.get("/search", params={"q": "Greenacres total scheme value", "k": 3})
-    assert r.status_code == 200 and "Greenacres\t3,781" in r.json()["results"][0]["text"]
+    assert r.status_code == 200 and any("Greenacres\t3,781" in x["text"] for x in r.json()["results"])
+    r = client.get("/search", params={"q": "Greenacres total scheme value", "k": 3, "mode": "bm25"})
+    assert "Greenacres\t3,781" in r.json()["results"][0]["text"]
+    assert client.get("/search", params={"q": "x", "mode": "sideways"}).status_code == 422
 
 
 def test_entity_pages(client):
