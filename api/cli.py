@@ -95,6 +95,16 @@ def ask(question: str, k: int = typer.Option(5, help="citations to show"), data:
 
 
 @app.command()
+def queries() -> None:
+    """List the saved queries in kg/queries/ (run one with `sparql @kg/queries/NAME.rq`)."""
+    from kg.saved import QUERY_DIR, load_queries
+    table = Table("file", "title", "parameters", title=str(QUERY_DIR))
+    for q in load_queries():
+        table.add_row(f"{q.name}.rq", q.title, q.parameters)
+    out.print(table)
+
+
+@app.command()
 def search(query: str, k: int = 10, mode: str = typer.Option("hybrid", help="hybrid | bm25 | dense"),
            data: Optional[Path] = DataOpt) -> None:
     """Ranked passages for a query."""

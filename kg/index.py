@@ -75,7 +75,17 @@ class Embedder:
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
         self.model = SentenceTransformer(str(get_model_path()), device="cpu")
         self.model.max_seq_length = max_seq_length
-        self.dim = self.model.get_sentence_embedding_dimension()
+        self.dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
+            else self.model.get_sentence_embedding_dimension()
+        self._last: tuple[str, np.ndarray] | None = None
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query's vector; the last few are remembered, as retrieval and entity lookup share them."""
+        if self._last and self._last[0] == text:
+            return self._last[1]
+        v = self.encode([text])[0]
+        self._last = (text, v)
+        return v
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
@@ -175,7 +185,7 @@ class PassageIndex:
     def dense_scores(self, query: str) -> np.ndarray:
         if not self.entries:
             return np.zeros(0, dtype="float32")
-        v = self._embedder().encode([query])
+        v = self._embedder().encode_query(query)[None, :]
         scores, ids = self.faiss.search(v, len(self.entries))
         out = np.zeros(len(self.entries), dtype="float32")
         out[ids[0]] = scores[0]
