@@ -114,3 +114,12 @@ def test_a_second_writer_is_refused_clearly(tmp_path):
     with pytest.raises(StoreBusyError, match="in use by another councilkg process"):
         OxigraphStore(tmp_path / "store")
     assert len(first) == 0
+
+
+def test_ingest_while_a_server_holds_the_store_is_refused_naming_it(tmp_path):
+    from kg.errors import StoreBusyError
+    serving = Engine.open(tmp_path, embed=False)
+    (tmp_path / "server.json").write_text('{"pid": 1, "url": "http://127.0.0.1:8000"}')
+    with pytest.raises(StoreBusyError, match=r"in use by another councilkg process.*http://127.0.0.1:8000"):
+        Engine.open(tmp_path, embed=False)
+    assert len(serving.store) == 0
