@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from nlp.entity_names import people_data
 from nlp.model import Document, PersonRef
-from nlp.ner import entities_many, load_pipeline, normalise, people_data
+from nlp.ner import entities_many, load_pipeline, normalise
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal
 from kg.build import build
 from kg.vocab import CKG
 from nlp.extract import scorecard, split_parts
-from nlp.extract.kpi import MeasureRow
+from nlp.extract.measure_cells import MeasureRow
 from nlp.read import read
 
 ROOT = Path(__file__).parents[1]

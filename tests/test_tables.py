@@ -8,8 +8,8 @@ import pytest
 
 from nlp.periods import Period
 from nlp.read import read
-from nlp.tables import (clean_cell, contents, find_tables, italics, is_header, join_split, parse_amount, parse_cell,
-                        section_at, split_subitems)
+from nlp.cells import clean_cell, italics, parse_amount, parse_cell, split_subitems
+from nlp.tables import contents, find_tables, is_header, join_split, section_at
 from tests.data import FIXTURES, SEEDS
 
 ESCC = re.compile(r"\b(ESCC|East Sussex)\b")

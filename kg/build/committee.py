@@ -16,7 +16,8 @@ from kg.build.core import DocGraph
 from kg.build.plan_outline import role
 from kg.iri import scoped_iri
 from kg.vocab import CKG, DCT, ORG, PROV
-from nlp.extract import meetings as M, reports as R, workprog as W
+from nlp.extract import meeting_records as M, reports as R, workprog as W
+from nlp.model import PersonRef
 
 
 def committee(dg: DocGraph, name: str) -> URIRef:
@@ -172,23 +173,33 @@ def report(dg: DocGraph, rec: R.ReportRecord) -> None:
         if name in _FIELDS:
             dg.add(dg.iri, _FIELDS[name], value)
     for ref, title in rec.authors:
-        person = dg.person(ref)
-        dg.add(dg.iri, DCT.creator, person)
-        node = dg.node("attribution", ref.name)
-        dg.typed(node, PROV.Attribution, label=f"{ref.name}, {title}" if title else ref.name)
-        dg.add(node, PROV.agent, person)
-        dg.add(node, CKG.capacity, title)
-        dg.add(dg.iri, PROV.qualifiedAttribution, node)
-        dg.derive(node, ref.line)
+        dg.add(dg.iri, DCT.creator, dg.person(ref))
+        attribution(dg, ref, title)
+
+
+def attribution(dg: DocGraph, ref: PersonRef, capacity: str | None) -> URIRef:
+    """The qualified attribution of this document to a person, in the capacity written beside the name."""
+    node = dg.node("attribution", ref.name)
+    dg.typed(node, PROV.Attribution, label=f"{ref.name}, {capacity}" if capacity else ref.name)
+    dg.add(node, PROV.agent, dg.person(ref))
+    dg.add(node, CKG.capacity, capacity)
+    dg.add(dg.iri, PROV.qualifiedAttribution, node)
+    dg.derive(node, ref.line)
+    return node
+
+
+def recommendation_node(dg: DocGraph, ordinal: int, text: str, line: int) -> None:
+    """Recommendation `ordinal` of this report (committee and scrutiny reports alike)."""
+    node = dg.node("recommendation", ordinal)
+    dg.typed(node, CKG.Recommendation, label=text[:120])
+    dg.add(node, CKG.text, text)
+    dg.add(node, CKG.ordinal, ordinal)
+    dg.add(dg.iri, CKG.recommendation, node)
+    dg.derive(node, line)
 
 
 def recommendation(dg: DocGraph, rec: R.RecommendationRecord) -> None:
-    node = dg.node("recommendation", rec.ordinal)
-    dg.typed(node, CKG.Recommendation, label=rec.text[:120])
-    dg.add(node, CKG.text, rec.text)
-    dg.add(node, CKG.ordinal, rec.ordinal)
-    dg.add(dg.iri, CKG.recommendation, node)
-    dg.derive(node, rec.line)
+    recommendation_node(dg, rec.ordinal, rec.text, rec.line)
 
 
 def planned_meeting(dg: DocGraph, rec: W.PlannedMeetingRecord) -> None:

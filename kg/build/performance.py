@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from kg.build.core import DocGraph
 from kg.vocab import CKG, QB, RDFS
-from nlp.extract.kpi import RULES, Cell, MeasureRow
+from nlp.extract.measure_cells import RULES, Cell, MeasureRow
 from nlp.extract.scorecard import RagSummary
 
 _KINDS = {"RAG": CKG.RAG}

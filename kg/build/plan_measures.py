@@ -11,7 +11,7 @@ from rdflib import URIRef
 from kg.build.core import DocGraph
 from kg.vocab import CKG, QB
 from nlp.extract.plan_measures import MeasureObservation, PlanMeasure
-from nlp.tables import Value
+from nlp.cells import Value
 
 FLAG_PROPERTIES = {"Council Plan": CKG.councilPlan, "Health & Wellbeing Strategy": CKG.healthAndWellbeingStrategy}
 

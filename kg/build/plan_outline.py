@@ -49,16 +49,20 @@ def priority_scheme(dg: DocGraph) -> URIRef:
     return scheme
 
 
-def priority_outcome(dg: DocGraph, rec: PriorityOutcome) -> None:
-    """A priority outcome: a concept (top concept) of the council's scheme."""
-    scheme = priority_scheme(dg)
-    concept = dg.priority(rec.name)
+def stated_priority(dg: DocGraph, scheme: URIRef, name: str, line: int) -> None:
+    """A priority outcome the document states: a top concept of the council's `scheme`."""
+    concept = dg.priority(name)
     dg.typed(concept, SKOS.Concept)
-    dg.add(concept, SKOS.prefLabel, rec.name)
+    dg.add(concept, SKOS.prefLabel, name)
     dg.add(concept, SKOS.inScheme, scheme)
     dg.add(concept, SKOS.topConceptOf, scheme)
     dg.add(dg.iri, CKG.statesPriority, concept)
-    dg.derive(concept, rec.line)
+    dg.derive(concept, line)
+
+
+def priority_outcome(dg: DocGraph, rec: PriorityOutcome) -> None:
+    """A priority outcome: a concept (top concept) of the council's scheme for the plan's period."""
+    stated_priority(dg, priority_scheme(dg), rec.name, rec.line)
 
 
 def delivery_outcome(dg: DocGraph, rec: DeliveryOutcome) -> None:

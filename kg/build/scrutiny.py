@@ -6,8 +6,10 @@ Items keep their verbatim text and a `ckg:uncertain` flag from the garble test.
 """
 from __future__ import annotations
 
+from kg.build.committee import attribution, recommendation_node
 from kg.build.core import DocGraph
-from kg.vocab import CKG, DCT, ORG, PROV, SKOS
+from kg.build.plan_outline import stated_priority
+from kg.vocab import CKG, DCT, ORG, SKOS
 from nlp.extract.scrutiny import Contact, Cover, Item, PriorityOutcome, Recommendation
 
 
@@ -26,13 +28,7 @@ def contact(dg: DocGraph, rec: Contact) -> None:
     """The signatory (dct:creator) or contact officer, with the capacity written beside the name."""
     person = dg.person(rec.person)
     dg.add(dg.iri, DCT.creator if rec.relation == "signatory" else CKG.contactOfficer, person)
-    node = dg.node("attribution", rec.person.name)
-    dg.typed(node, PROV.Attribution, label=f"{rec.person.name}, {rec.role}" if rec.role else rec.person.name)
-    dg.add(node, PROV.agent, person)
-    dg.add(node, CKG.capacity, rec.role)
-    dg.add(node, CKG.phone, rec.phone)
-    dg.add(dg.iri, PROV.qualifiedAttribution, node)
-    dg.derive(node, rec.person.line)
+    dg.add(attribution(dg, rec.person, rec.role), CKG.phone, rec.phone)
 
 
 def priority(dg: DocGraph, rec: PriorityOutcome) -> None:
@@ -40,22 +36,11 @@ def priority(dg: DocGraph, rec: PriorityOutcome) -> None:
     year = dg.doc.issued.year if dg.doc.issued else None
     dg.typed(scheme, SKOS.ConceptScheme, label=f"{dg.doc.council} priority outcomes {year or ''}".strip())
     dg.add(scheme, DCT.publisher, dg.council())
-    concept = dg.priority(rec.name)
-    dg.typed(concept, SKOS.Concept)
-    dg.add(concept, SKOS.prefLabel, rec.name)
-    dg.add(concept, SKOS.inScheme, scheme)
-    dg.add(concept, SKOS.topConceptOf, scheme)
-    dg.add(dg.iri, CKG.statesPriority, concept)
-    dg.derive(concept, rec.line)
+    stated_priority(dg, scheme, rec.name, rec.line)
 
 
 def recommendation(dg: DocGraph, rec: Recommendation) -> None:
-    node = dg.node("recommendation", rec.number)
-    dg.typed(node, CKG.Recommendation, label=rec.text[:120])
-    dg.add(node, CKG.ordinal, rec.number)
-    dg.add(node, CKG.text, rec.text)
-    dg.add(dg.iri, CKG.recommendation, node)
-    dg.derive(node, rec.line)
+    recommendation_node(dg, rec.number, rec.text, rec.line)
 
 
 def item(dg: DocGraph, rec: Item) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.entity_names import canonical_key, pattern_lines
 from nlp.model import Document, PersonRef
-from nlp.ner import Entity, canonical_key, entities_many, load_pipeline, normalise, pattern_lines
+from nlp.ner import Entity, entities_many, load_pipeline, normalise
 
 APPLIES_TO = {"PortfolioPlan", "ScrutinyReport", "AgendaPack", "Agenda", "Minutes", "Report", "DecisionRecord",
               "Scorecard", "BusinessPlan", "RiskRegister", "WorkProgramme"}

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from nlp.model import Document, PersonRef
-from nlp.tables import (Row, Table, Value, contents, find_tables, first_match, italics, join_split, parse_cell,
-                        rules, section_at, split_subitems, without_italics)
+from nlp.cells import Value, italics, parse_cell, split_subitems, without_italics
+from nlp.table_rules import first_match, rules
+from nlp.tables import Row, Table, contents, find_tables, join_split, section_at
 
 APPLIES_TO = {"PortfolioPlan"}
 

@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from nlp.model import Document, PersonRef
 from nlp.periods import Period
-from nlp.tables import Column, Row, Table, contents, find_tables, first_match, parse_amount, rules, section_at
+from nlp.cells import parse_amount
+from nlp.table_rules import first_match, rules
+from nlp.tables import Column, Row, Table, contents, find_tables, section_at
 
 APPLIES_TO = {"PortfolioPlan"}
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.extract.pack import clean, first_date
 from nlp.model import Document, PersonRef
+from nlp.paper_text import clean
 
 APPLIES_TO = {"Report", "DecisionRecord"}
 

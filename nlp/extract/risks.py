@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from nlp.extract.kpi import RULES, TAG
+from nlp.cells import TAG
+from nlp.extract.measure_cells import RULES
 from nlp.model import Document, PersonRef
 
 APPLIES_TO = {"RiskRegister"}

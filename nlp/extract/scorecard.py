@@ -14,8 +14,8 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from nlp.extract.kpi import (MONTH_YEAR, RULES, Cell, MeasureRow, column_role, fiscal_period, is_header,
-                             is_transposed, kpi_tables, month_end, parse_cell, table_blocks)
+from nlp.extract.kpi import column_role, is_header, is_transposed, kpi_tables, table_blocks
+from nlp.extract.measure_cells import MONTH_YEAR, RULES, Cell, MeasureRow, fiscal_period, month_end, parse_cell
 from nlp.model import Document
 
 APPLIES_TO = {"Scorecard", "Report"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from nlp.extract.kpi import TAG
+from nlp.cells import TAG
 from nlp.model import Document, PersonRef
 
 APPLIES_TO = {"ScrutinyReport"}

@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from nlp.extract.meetings import MeetingRef
-from nlp.extract.pack import clean, first_date
+from nlp.extract.agenda import SECTION
+from nlp.extract.meeting_records import MeetingRef
+from nlp.paper_text import clean
+from nlp.read import first_full_date
 
 APPLIES_TO = {"WorkProgramme"}
 
 _BODY = re.compile(r"^(?P<body>.+?)\s*[-–—:]\s*(?:draft\s+)?(?:forward\s+)?(?:work programme|plan)\b", re.I)
-_SECTION = re.compile(r"^([A-Z])\s*[-–]\s+(\S.*)$")
 _ITEM_SPLIT = re.compile(r"</li>|<br\s*/?>|(?:^|\s)[•▪]\s", re.I)
 
 
@@ -45,7 +46,7 @@ def body_of(doc_title: str) -> str:
 
 def _date_only(cell: str) -> date | None:
     text = clean(cell)
-    d = first_date(text)
+    d = first_full_date(text)
     return d if d and len(re.sub(r"[\d\s,]", "", text)) < 16 else None
 
 
@@ -71,7 +72,7 @@ def extract(doc) -> list[object]:
         if meeting is None or len(cells) < 2:
             continue
         bold = re.search(r"<b>(.*?)</b>|\*\*(.*?)\*\*", cells[0])
-        m = _SECTION.match(clean(bold.group(1) or bold.group(2) if bold else cells[0]))
+        m = SECTION.match(clean(bold.group(1) or bold.group(2) if bold else cells[0]))
         section = m.group(2).strip() if m else section
         for title in _items(cells[1]) if "<li" in cells[1] or "•" in cells[1] else []:
             n += 1
