@@ -14,12 +14,13 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from kg.index import tokens
-from kg.question import MONTHS, Question
+from kg.index import stem, tokens
+from kg.question import MONTHS, Question, rules
 
 QUERIES = Path(__file__).parent / "queries"
 VALUES_QUERY = (QUERIES / "ask-entity-values.rq").read_text(encoding="utf-8")
 LINKS_QUERY = (QUERIES / "ask-entity-links.rq").read_text(encoding="utf-8")
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")
 _PAST = re.compile(r"\b(was|were|did|had|received|achieved|supported|carried|lost|took|made)\b", re.I)
 
 
@@ -110,7 +111,16 @@ def pick_link(q: Question, facts: list[Fact], predicates: tuple[str, ...] = ()) 
     links = [f for f in facts if f.predicate]
     if predicates:
         return [f for f in links if f.predicate in predicates]
-    words = set(tokens(q.text))
-    scored = [(len(words & set(tokens(f.key))), f) for f in links]
+    if re.match(r"\s*(when|what date|on what date|by when)\b", q.text, re.I):  # a date is asked for
+        links = [f for f in links if _DATE.search(f.value)]
+    same = synonyms()
+    words = {same.get(t, t) for t in tokens(q.text)}
+    extra = rules().get("fact_words", {})
+    scored = [(len(words & {same.get(t, t) for t in tokens(f.key + " " + extra.get(f.predicate, ""))}), f) for f in links]
     best = max((s for s, _ in scored), default=0)
     return [f for s, f in scored if s == best and s > 0]
+
+
+def synonyms() -> dict[str, str]:
+    """Stemmed word -> the word it stands for in fact keys ("begin" -> "start"), from `intents.json`."""
+    return {stem(w): stem(v) for w, v in rules().get("synonyms", {}).items()}

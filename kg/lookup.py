@@ -21,6 +21,8 @@ CLASSES = {
 CATALOG_QUERY = """SELECT DISTINCT ?e ?label ?class ?g WHERE {
   VALUES ?class { %s }
   GRAPH ?g { ?e a ?class ; rdfs:label ?label } }""" % " ".join(CLASSES.values())
+CODES_QUERY = "SELECT DISTINCT ?e ?c WHERE { ?e ckg:code ?c }"
+SLOT_QUERY = "SELECT DISTINCT ?c WHERE { ?v ckg:columnLabel ?c }"  # words naming a value's column, not an entity
 DOCS_QUERY = """SELECT DISTINCT ?d ?title ?issued ?type WHERE {
   ?d a foaf:Document ; dct:title ?title . OPTIONAL { ?d dct:issued ?issued } OPTIONAL { ?d a ?type FILTER(STRSTARTS(STR(?type), STR(ckg:))) } }"""
 
@@ -61,6 +63,10 @@ class Catalog:
         df = Counter(t for ts in self.tokens for t in ts)
         n = max(1, len(self.items))
         self.idf = defaultdict(lambda: math.log(n + 1), {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
+        self.codes: dict[str, list[str]] = defaultdict(list)  # "SCS04" -> nodes carrying that code
+        for r in store.query(CODES_QUERY):
+            self.codes[r["c"].value.replace(" ", "").upper()].append(r["e"].value)
+        self.slot_words = {t for r in store.query(SLOT_QUERY) for t in tokens(r["c"].value)}
         self.embedder = embedder
         self.vectors = embedder.encode([label for _, label, _, _ in self.items]) if embedder and self.items else None
 
@@ -78,7 +84,9 @@ class Catalog:
         q = set(topic)
         dense = None
         if self.vectors is not None:
-            dense = self.vectors @ self.embedder.encode([question])[0]
+            encode = getattr(self.embedder, "encode_query", None)  # shares the vector retrieval computed
+            v = encode(question) if encode else self.embedder.encode([question])[0]
+            dense = self.vectors @ v
         out = []
         for i, (iri, label, kind, doc) in enumerate(self.items):
             if kind not in kinds:
@@ -88,6 +96,12 @@ class Catalog:
             out.append(Candidate(iri, label, kind, doc, round(score, 4), round(cov, 4)))
         out.sort(key=lambda c: -c.score)
         return out[:k]
+
+    def by_code(self, code: str, kinds: set[str]) -> list[Candidate]:
+        """Nodes of the given kinds whose own code is `code` ("SCS04"), as sure candidates."""
+        wanted = set(self.codes.get(code.replace(" ", "").upper(), ()))
+        return [Candidate(iri, label, kind, doc, 1.0, 1.0) for iri, label, kind, doc in self.items
+                if iri in wanted and kind in kinds]
 
     def by_kind(self, kind: str) -> list[tuple[str, str, Doc | None]]:
         return [(iri, label, doc) for iri, label, k, doc in self.items if k == kind]
@@ -102,7 +116,10 @@ def prefer_version(cands: list[Candidate], months: tuple[str, ...], years: tuple
 
     def rank(c: Candidate):
         issued = c.doc.issued if c.doc and c.doc.issued else date.min
-        named = (bool(months) and issued.strftime("%B").lower() in months) or (bool(years) and issued.year in years)
+        if months:  # "the September 2020 plan": the month decides, the year only narrows
+            named = issued.strftime("%B").lower() in months and (not years or issued.year in years)
+        else:
+            named = bool(years) and issued.year in years
         return (named, issued, c.score)
     return sorted(top, key=rank, reverse=True) + rest
 

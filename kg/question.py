@@ -23,6 +23,14 @@ def rules() -> dict:
     return json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8"))
 
 
+@cache
+def council_words() -> frozenset[str]:
+    """Words of known councils' names and aliases: they say whose document, not which entity."""
+    path = Path(__file__).resolve().parent.parent / "nlp" / "data" / "councils.json"
+    councils = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(t for c in councils for a in [c["name"], *c["aliases"]] for t in tokens(a))
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -57,7 +65,7 @@ def parse(text: str) -> Question:
     codes = tuple(m.group(0).replace(" ", "") for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}\b", text))
     months = tuple(m for m in MONTHS if re.search(rf"\b{m}\b", low))
     years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
-    drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws}
+    drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws} | council_words()
     topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
     return Question(text, intent_of(text), periods, kinds, int(number.group(1)) if number else None,
                     codes, months, years, topic)

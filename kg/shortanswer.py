@@ -5,7 +5,7 @@ import re
 from collections.abc import Mapping
 
 from kg.index import tokens
-from kg.question import Question
+from kg.question import Question, rules
 
 MAX_ANSWER = 300
 _NUMBER = re.compile(r"\d")
@@ -13,17 +13,21 @@ _QUANTITY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|%)(?!\w
 _COUNT = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d,]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"twenty|thirty|forty|fifty|hundred|thousand)\b", re.I)
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b[A-Z]{3,}\b")
+_NUMBERING = re.compile(r"^\s*(?:[-•❖*]\s*)?(?:\d+(?:\.\d+)+\s+|\(?[a-z0-9]{1,3}\)\s+)*")  # "2.16 ", "- 1) "
+_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.? [A-Z]|\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b"
+                   r"|(?<![A-Z] )\b(?!(?:%s)\b)[A-Z]{3,}\b(?! [A-Z]{2,})" % "|".join(rules()["not_names"]))
 
 
 def sentences(text: str) -> list[str]:
     """Sentences of a passage; table rows split into cells."""
     if "\t" in text:
         return [c for c in text.split("\t") if c.strip()]
-    return [s for s in re.split(r"(?<=[.!?;])\s+(?=[A-Z0-9(‘'\"])", text) if s.strip()]
+    parts = (_NUMBERING.sub("", s) for s in re.split(r"(?<=[.!?;])\s+(?=[A-Z0-9(‘'\"])", text))
+    return [s for s in parts if s.strip()]
 
 
-def _wants(q: Question):
+def wanted(q: Question) -> re.Pattern | None:
+    """The pattern an answer to `q` must contain (a date for "when", a name for "who"…), if any."""
     low = q.text.lower()
     if low.startswith(("when", "what date")):
         return _DATE
@@ -45,7 +49,7 @@ def _score(q: Question, sentence: str, idf: Mapping[str, float]) -> float:
         return 0.0
     weight = lambda ts: sum(idf.get(t, 1.0) for t in ts)  # noqa: E731
     got = weight(words & set(tokens(sentence))) / weight(words)
-    want = _wants(q)
+    want = wanted(q)
     return got + (0.25 if want and want.search(sentence) else 0.0)
 
 
@@ -62,7 +66,7 @@ def best_sentence(q: Question, text: str, idf: Mapping[str, float] = {}) -> str:
     s = ranked[0][1].strip()
     if len(s) <= MAX_ANSWER:
         return s
-    want = _wants(q)
+    want = wanted(q)
     m = want.search(s) if want else None
     start = max(0, (m.start() if m else 0) - MAX_ANSWER // 2)
     return ("…" if start else "") + s[start:start + MAX_ANSWER - 2].strip() + "…"

@@ -91,3 +91,24 @@ def titlecase(text: str) -> str:
             return w
         return w[0].upper() + (w[1:].lower() if w.islower() or w.isupper() else w[1:])
     return " ".join(word(i, w) for i, w in enumerate(text.split(" ")))
+
+
+_BODY = re.compile(r"\b(committee|sub-committee|panel|board|cabinet|forum|partnership)s?\s*$", re.I)
+
+
+def is_body(name: str) -> bool:
+    """A committee-like body: a name ending in Committee, Panel, Board, …"""
+    return bool(_BODY.search(name.strip()))
+
+
+def body_name(name: str) -> str:
+    """One spelling per body: straight apostrophes, "and" for "&", single spaces, title case.
+
+    "CHILDREN'S SOCIAL CARE & HEALTH CABINET COMMITTEE" -> "Children's Social Care and Health Cabinet Committee";
+    "Resolved the Corporate Parenting Panel" -> "Corporate Parenting Panel".
+    """
+    shouting = name.isupper()
+    text = re.sub(r"\s+", " ", name.replace("’", "'").replace("&", " and ")).strip()
+    tail = re.split(r"\bthe\s+", text, flags=re.I)[-1]  # "Resolved the X Committee", "Chairman of the X Panel"
+    text = tail if is_body(tail) and tail[:1].isupper() else text
+    return titlecase(text.lower()) if shouting else text

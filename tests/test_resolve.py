@@ -96,3 +96,16 @@ def test_same_person_candidates_flags_near_duplicates():
     pairs = same_person_candidates(["Philip Segurola", "P Segurolo", "J Whittle", "David Whittle", "Karen Sharp"])
     assert ("P Segurolo", "Philip Segurola") in pairs
     assert ("David Whittle", "J Whittle") not in pairs
+
+
+def test_one_node_per_committee_however_spelt(engine):
+    from nlp.entity_names import body_name
+    assert body_name("CHILDREN'S SOCIAL CARE & HEALTH CABINET COMMITTEE") == "Children's Social Care and Health Cabinet Committee"
+    assert body_name("Resolved the Children\u2019s Social Care and Health Cabinet Committee") == \
+        "Children's Social Care and Health Cabinet Committee"
+    assert body_name("RPPR Scrutiny Board") == "RPPR Scrutiny Board"
+    rows = list(engine.sparql('SELECT DISTINCT ?c WHERE { ?c a ckg:Committee ; '
+                              'rdfs:label "Children\'s Social Care and Health Cabinet Committee" }'))
+    assert len(rows) == 1
+    assert not list(engine.sparql('SELECT ?o WHERE { ?o a org:Organization ; rdfs:label ?l '
+                                  'FILTER(REGEX(?l, "(Committee|Panel)$") && NOT EXISTS { ?o a ckg:Committee }) }'))

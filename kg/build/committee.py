@@ -20,19 +20,12 @@ from nlp.extract import meeting_records as M, reports as R, workprog as W
 from nlp.model import PersonRef
 
 
-def committee(dg: DocGraph, name: str) -> URIRef:
-    iri = dg.shared("committee", dg.doc.council_key, name)
-    dg.typed(iri, CKG.Committee, ORG.OrganizationalUnit, label=name)
-    dg.add(iri, ORG.subOrganizationOf, dg.council())
-    return iri
-
-
 def meeting(dg: DocGraph, ref: M.MeetingRef) -> URIRef:
     """The shared node of a body's meeting on a date."""
     iri = dg.shared("meeting", dg.doc.council_key, ref.body, ref.date.isoformat() if ref.date else "undated")
     when = f" {ref.date.day} {ref.date.strftime('%B %Y')}" if ref.date else ""
     dg.typed(iri, CKG.Meeting, label=f"{ref.body} meeting{when}")
-    dg.add(iri, CKG.body, committee(dg, ref.body))
+    dg.add(iri, CKG.body, dg.committee(ref.body))
     dg.add(iri, CKG.date, ref.date)
     return iri
 
@@ -58,7 +51,7 @@ def membership(dg: DocGraph, rec: M.MembershipRecord) -> None:
     node = dg.node("membership", rec.body, rec.person.name, title)
     dg.typed(node, ORG.Membership, label=f"{rec.person.name}, {title}, {rec.body}")
     dg.add(node, ORG.member, dg.person(rec.person))
-    dg.add(node, ORG.organization, committee(dg, rec.body))
+    dg.add(node, ORG.organization, dg.committee(rec.body))
     dg.add(node, ORG.role, role(dg, title))
     if rec.party:
         party = dg.shared("party", rec.party)

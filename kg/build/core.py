@@ -13,7 +13,8 @@ from decimal import Decimal
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.iri import mint_iri, scoped_iri
-from kg.vocab import CKG, DCT, DEFAULT_BASE, FOAF, PROV, RDF, RDFS, XSD
+from kg.vocab import CKG, DCT, DEFAULT_BASE, FOAF, ORG, PROV, RDF, RDFS, XSD
+from nlp.entity_names import body_name
 from nlp.model import Document, Passage, PersonRef
 from nlp.periods import Period
 
@@ -119,6 +120,14 @@ class DocGraph:
     def council(self) -> URIRef:
         return self.shared("org", self.doc.council_key)
 
+    def committee(self, name: str) -> URIRef:
+        """A committee, panel or board of this document's council: one node per body, however spelt."""
+        label = body_name(name)
+        iri = self.shared("committee", self.doc.council_key, label)
+        self.typed(iri, CKG.Committee, ORG.OrganizationalUnit, label=label)
+        self.add(iri, ORG.subOrganizationOf, self.council())
+        return iri
+
     # -- plan-scoped and scheme-scoped nodes shared by several builders ---------------
     def delivery_outcome(self, number: int) -> URIRef:
         """Delivery outcome `number` *of this document* (numbering is plan-scoped)."""
@@ -136,7 +145,6 @@ class DocGraph:
 
 def document_triples(dg: DocGraph) -> None:
     """The document node itself: type, title, dates, source and council."""
-    from kg.vocab import ORG  # local: only this function needs it
     d, doc = dg.iri, dg.doc
     dg.typed(d, CKG[doc.doc_type], FOAF.Document)
     dg.add(d, DCT.title, doc.title)

@@ -18,6 +18,7 @@ from rdflib import URIRef
 
 from kg.build.core import DocGraph
 from kg.vocab import CKG, DCT, ORG, SKOS
+from nlp.entity_names import is_body
 from nlp.extract.mentions import Mention, Provision
 
 COUNCILS_FILE = Path(__file__).resolve().parents[2] / "nlp" / "data" / "councils.json"
@@ -28,7 +29,7 @@ RELATIONS = {"providedBy": CKG.providedBy, "ledBy": CKG.ledBy}
 def councils() -> dict[str, tuple[str, str]]:
     """Any alias of a known council -> (key, name): "KCC" -> ("kcc", "Kent County Council")."""
     rows = json.loads(COUNCILS_FILE.read_text(encoding="utf-8"))
-    return {alias: (c["key"], c["name"]) for c in rows for alias in [c["name"], *c["aliases"]]}
+    return {alias.casefold(): (c["key"], c["name"]) for c in rows for alias in [c["name"], *c["aliases"]]}
 
 
 def entity_node(dg: DocGraph, label: str, key: str) -> URIRef:
@@ -39,9 +40,11 @@ def entity_node(dg: DocGraph, label: str, key: str) -> URIRef:
         return dg.typed(dg.shared("provider", key), CKG.Provider, ORG.Organization, label=key)
     if label == "GPE":
         return dg.typed(dg.shared("place", key), DCT.Location, label=key)
-    if key in councils():
-        council_key, name = councils()[key]
+    if key.casefold() in councils():
+        council_key, name = councils()[key.casefold()]
         return dg.typed(dg.shared("org", council_key), ORG.FormalOrganization, label=name)
+    if is_body(key):
+        return dg.committee(key)
     return dg.typed(dg.shared("org", key), ORG.Organization, label=key)
 
 

@@ -15,10 +15,7 @@ from nlp.extract.scrutiny import Contact, Cover, Item, PriorityOutcome, Recommen
 
 def cover(dg: DocGraph, rec: Cover) -> None:
     if rec.committee:
-        committee = dg.shared("committee", dg.doc.council_key, rec.committee)
-        dg.typed(committee, CKG.Committee, label=rec.committee)
-        dg.add(committee, ORG.subOrganizationOf, dg.council())
-        dg.add(dg.iri, CKG.addressedTo, committee)
+        dg.add(dg.iri, CKG.addressedTo, dg.committee(rec.committee))
         dg.add(dg.iri, CKG.reportTo, rec.committee)
     dg.add(dg.iri, CKG.reportFrom, rec.author)
     dg.add(dg.iri, CKG.purpose, rec.purpose)
