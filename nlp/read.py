@@ -10,7 +10,7 @@ import html
 import json
 import re
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from nlp.errors import ReadError

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kg.answer import MAX_ANSWER, NOT_FOUND
+from kg.answer import MAX_ANSWER
 from tests.data import CHILDREN_OCT, CHILDREN_SEPT
 
 # (question, text the answer must contain, text the source passage contains)

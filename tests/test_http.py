@@ -1,5 +1,4 @@
 """The HTTP API: SPARQL 1.1 Protocol (read-only), /ask and /search contracts."""
-import json
 
 from tests.data import CHILDREN_OCT
 

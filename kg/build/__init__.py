@@ -12,7 +12,6 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from functools import cache
 
-from rdflib import Graph
 
 from kg.build.core import DocGraph, document_triples, passage_triples
 from kg.vocab import DEFAULT_BASE

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kg.build.committee import attribution, recommendation_node
 from kg.build.core import DocGraph
 from kg.build.plan_outline import stated_priority
-from kg.vocab import CKG, DCT, ORG, SKOS
+from kg.vocab import CKG, DCT, SKOS
 from nlp.extract.scrutiny import Contact, Cover, Item, PriorityOutcome, Recommendation
 
 

@@ -1,0 +1,112 @@
+"""Intents about the outline of the documents: role holders, delivery outcomes by number,
+priority outcomes, who provides a service, and how many indicators carry a RAG rating."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pyoxigraph import Literal, NamedNode
+
+from kg.found import (MIN_COVERAGE, MEMBERSHIPS_QUERY, OUTCOME_QUERY, PRIORITY_QUERY, PROVIDER_QUERY, RAG_QUERY, ROLE_QUERY,
+                      Found, join_and, named_year, same_month, with_values)
+from kg.index import stem, tokens
+from kg.question import Question, rules
+
+
+class OutlineIntents:
+    """Mixed into `Answerer`: handlers named `_<intent>`."""
+
+    def _count_rag(self, q: Question) -> Found | None:
+        rating = next((r for r in ("red", "amber", "green") if re.search(rf"\b{r}\b", q.text.lower())), None)
+        stated = [(iri, label, doc) for iri, label, doc in self.catalog.by_kind("StatedRagCount")
+                  if rating and label.lower().endswith(rating)]
+        if not stated:
+            return None
+        topic = set(q.topic)
+        iri, label, doc = max(stated, key=lambda t: len(topic & set(tokens(t[2].title if t[2] else ""))))
+        rows = list(self.engine.store.query(RAG_QUERY, {"e": NamedNode(iri)}))
+        if not rows:
+            return None
+        r = rows[0]
+        counted = f"; {r['counted'].value} rated {rating} in its table" if int(r["counted"].value) else ""
+        return Found(f"{label}{counted} — {r['title'].value}",
+                     [{"iri": iri, "label": label, "type": "ckg:StatedRagCount"},
+                      {"iri": r["doc"].value, "label": r["title"].value, "type": "foaf:Document"}],
+                     [r["src"].value] if r["src"] is not None else [], with_values(RAG_QUERY, "e", f"<{iri}>"))
+
+    def _provider(self, q: Question) -> Found | None:
+        kinds = {stem(w) for w in rules().get("provider_words", [])}  # "which NHS trust…": the kind of body, not the service
+        q = replace(q, topic=tuple(t for t in q.topic if t not in kinds) or q.topic)
+        for c in self._entities(q, {"Service"})[:3]:
+            rows = list(self.engine.store.query(PROVIDER_QUERY, {"e": NamedNode(c.iri)}))
+            if rows:
+                names = list(dict.fromkeys(r["label"].value for r in rows))
+                nodes = [self._node(c, "ckg:Service")] + [{"iri": r["provider"].value, "label": r["label"].value,
+                                                           "type": "ckg:Provider"} for r in rows]
+                verb = "is led by" if all(r["kind"].value == "ledBy" for r in rows) else "is provided by"
+                return Found(f"{c.label} {verb} {join_and(names)}", nodes,
+                             [r["src"].value for r in rows if r["src"] is not None], self._query(PROVIDER_QUERY, c.iri))
+        return None
+
+    def _role_holder(self, q: Question) -> Found | None:
+        for c in self._entities(q, {"Role"})[:2]:
+            rows = list(self.engine.store.query(ROLE_QUERY, {"e": NamedNode(c.iri)}))
+            if rows:
+                r = rows[0]
+                return Found(f"{r['name'].value} ({c.label})",
+                             [self._node(c, "org:Role"), {"iri": r["person"].value, "label": r["name"].value, "type": "foaf:Person"}],
+                             [x["src"].value for x in rows if x["src"] is not None], self._query(ROLE_QUERY, c.iri))
+        return self._role_in_body(q)
+
+    def _role_in_body(self, q: Question) -> Found | None:
+        """"Who is the Chairman of <committee>": the role and the body named together, latest holder first."""
+        topic = set(q.topic)
+        best, best_key = None, (0.0, False, "")
+        for r in self.engine.store.query(MEMBERSHIPS_QUERY):
+            f1, cov = self.catalog._lexical(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
+            when = r["when"].value if r["when"] is not None else ""
+            key = (round(f1, 3), same_month(q, when), when)
+            if cov >= MIN_COVERAGE and key > best_key:
+                best, best_key = r, key
+        if best is None:
+            return None
+        when = f", {best['when'].value}" if best["when"] is not None else ""
+        return Found(f"{best['name'].value} ({best['role'].value}, {best['body'].value}{when})",
+                     [{"iri": best["m"].value, "label": f"{best['role'].value}, {best['body'].value}", "type": "org:Membership"},
+                      {"iri": best["person"].value, "label": best["name"].value, "type": "foaf:Person"}],
+                     [best["src"].value] if best["src"] is not None else [], MEMBERSHIPS_QUERY)
+
+    def _outcome_text(self, q: Question) -> Found | None:
+        if q.number is None:
+            return None
+        rows = list(self.engine.store.query(OUTCOME_QUERY, {"n": Literal(q.number)}))
+        if not rows:
+            return None
+        topic = set(q.topic)
+        best = max(rows, key=lambda r: (len(topic & set(tokens(r["title"].value))),
+                                        named_year(q, r["issued"].value if r["issued"] else ""), r["issued"].value if r["issued"] else ""))
+        text = f"Delivery outcome {q.number}: {best['text'].value} — {best['title'].value}"
+        nodes = [{"iri": best["outcome"].value, "label": best["text"].value, "type": "ckg:DeliveryOutcome"},
+                 {"iri": best["plan"].value, "label": best["title"].value, "type": "foaf:Document"}]
+        sparql = with_values(OUTCOME_QUERY, "n", str(q.number))
+        return Found(text, nodes, [best["src"].value] if best["src"] else [], sparql)
+
+    def _priority_outcomes(self, q: Question) -> Found | None:
+        from nlp.read import council_of
+        name, key = council_of(q.text)
+        years = [p.start_year for p in q.periods] + list(q.years)
+        schemes = [r["s"].value for r in self.engine.store.query(
+            "SELECT DISTINCT ?s WHERE { ?c skos:inScheme ?s ; skos:prefLabel ?l }")]
+        schemes = [s for s in schemes if key == "unknown" or f"/{key}/" in s] or schemes
+        if years:
+            schemes = [s for s in schemes if any(s.endswith(f"/{y}") for y in years)] or \
+                      [s for s in schemes if any(s.endswith(f"/{y - 1}") for y in years)]
+        if not schemes:
+            return None
+        scheme = sorted(schemes)[-1]
+        rows = list(self.engine.store.query(PRIORITY_QUERY, {"scheme": NamedNode(scheme)}))
+        labels = list({r["label"].value.strip().lower(): r["label"].value.strip() for r in reversed(rows)}.values())[::-1]
+        nodes = [{"iri": scheme, "label": "priority outcomes", "type": "skos:ConceptScheme"}] + \
+                [{"iri": r["concept"].value, "label": r["label"].value, "type": "skos:Concept"} for r in rows]
+        return Found("; ".join(labels), nodes, [r["src"].value for r in rows if r["src"] is not None],
+                     with_values(PRIORITY_QUERY, "scheme", f"<{scheme}>"))

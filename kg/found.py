@@ -1,0 +1,69 @@
+"""What an intent handler returns, and the small helpers answers are made with."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.facts import QUERIES, asked_date
+from kg.index import Entry, tokens
+from kg.question import Question
+
+ROLE_QUERY = (QUERIES / "ask-role-holders.rq").read_text(encoding="utf-8")
+OUTCOME_QUERY = (QUERIES / "ask-delivery-outcome.rq").read_text(encoding="utf-8")
+PRIORITY_QUERY = (QUERIES / "ask-priority-outcomes.rq").read_text(encoding="utf-8")
+PROVIDER_QUERY = (QUERIES / "ask-service-provider.rq").read_text(encoding="utf-8")
+RAG_QUERY = (QUERIES / "ask-rag-counts.rq").read_text(encoding="utf-8")
+MEMBERSHIPS_QUERY = (QUERIES / "ask-memberships.rq").read_text(encoding="utf-8")
+MIN_ENTITY_SCORE = 0.42   # a node must match the question at least this well …
+MIN_COVERAGE = 0.6        # … and its label cover this share of the question's topic words
+
+
+@dataclass
+class Found:
+    """What a structured handler found: answer text, nodes, source passages, the query."""
+
+    text: str
+    nodes: list[dict] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    sparql: str | None = None
+
+def with_values(template: str, var: str, term: str) -> str:
+    """The template with its parameter bound by a VALUES clause: ready to copy and run."""
+    return template.replace("WHERE {", f"WHERE {{\n  VALUES ?{var} {{ {term} }}", 1)
+
+
+def same_month(q: Question, when: str) -> bool:
+    """The date (ISO) falls in a month the question names ("in January 2016")."""
+    asked = asked_date(q)
+    return bool(asked and when[:7] == asked.isoformat()[:7])
+
+
+def named_year(q: Question, issued: str) -> bool:
+    return bool(issued) and (issued[:4] in {str(y) for y in q.years})
+
+
+def norm_label(label: str) -> str:
+    return " ".join(tokens(label))
+
+
+def words_of(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def join_and(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def dedupe(nodes: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for n in nodes:
+        if n.get("iri") and n["iri"] not in seen:
+            seen.add(n["iri"])
+            out.append(n)
+    return out
+
+
+def passage_nodes(entries: list[Entry]) -> list[dict]:
+    """Graph nodes for cited passages and their documents."""
+    return dedupe([n for e in entries for n in ({"iri": e.iri, "label": e.text[:80], "type": "ckg:Passage"},
+                                                {"iri": e.document, "label": e.title, "type": "foaf:Document"})])
