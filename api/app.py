@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from dataclasses import asdict
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs
 
@@ -17,6 +18,7 @@ from api.results import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate, serialize
 from kg.engine import Engine
 from kg.errors import CouncilKGError, QueryError
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 MAX_QUESTION = 2000
 MAX_QUERY = 100_000
 
@@ -72,6 +74,20 @@ def create_app(engine: Engine) -> FastAPI:
         except asyncio.TimeoutError:
             return JSONResponse({"error": f"query ran past {engine.settings.query_timeout:g} s"}, status_code=503)
         return Response(body, media_type=media)
+
+    @app.post("/ingest")
+    def ingest(request: Request, body: dict) -> JSONResponse:
+        """Ingest files on this machine into the running server's store (loopback callers only).
+
+        `councilkg ingest` uses this when a server holds the store, so the server sees the
+        new documents without a restart."""
+        if request.client is None or request.client.host not in LOOPBACK:
+            return JSONResponse({"error": "ingest is only accepted from this machine"}, status_code=403)
+        paths = body.get("paths")
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            return JSONResponse({"error": 'give {"paths": ["file or directory", …]}'}, status_code=400)
+        report = engine.ingest(paths, force=bool(body.get("force")))
+        return JSONResponse({"documents": [asdict(d) for d in report.documents], "warnings": report.warnings})
 
     @app.get("/id/{path:path}")
     def entity(path: str, request: Request) -> Response:

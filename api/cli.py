@@ -33,12 +33,25 @@ def _engine(data: Optional[Path]):
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or directories"), data: Optional[Path] = DataOpt,
            force: bool = typer.Option(False, help="rebuild documents even when unchanged")) -> None:
-    """Read, segment, extract and store documents; then index their passages."""
-    engine = _engine(data)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("ingest", total=None)
-        report = engine.ingest(paths, progress=lambda s: bar.update(task, description=s), force=force)
+    """Read, segment, extract and store documents; then index their passages.
+
+    When `councilkg serve` holds the data directory, the files are ingested through it."""
+    from kg.engine import Engine
+    from kg.errors import StoreBusyError
+    from kg.ingest import DocReport, IngestReport
+    try:
+        engine = Engine.open(data)
+    except StoreBusyError as e:
+        sent = _ingest_through_server(data, paths, force)
+        if sent is None:
+            err.print(f"[red]error:[/] {e}")
+            raise typer.Exit(2)
+        report = IngestReport([DocReport(**d) for d in sent["documents"]], sent["warnings"])
+    else:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task("ingest", total=None)
+            report = engine.ingest(paths, progress=lambda s: bar.update(task, description=s), force=force)
     for w in report.warnings:
         err.print(f"[yellow]warning:[/] {w}")
     table = Table("document", "type", "status", "passages", "triples", title="ingest")
@@ -48,6 +61,22 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or directories"),
     out.print(table)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _ingest_through_server(data: Optional[Path], paths: list[Path], force: bool) -> dict | None:
+    """POST the paths to the running server named in <data>/server.json; None when there is none."""
+    import urllib.request
+    from kg.settings import Settings
+    lock = Settings.load(data=data).data / "server.json"
+    try:
+        url = json.loads(lock.read_text(encoding="utf-8"))["url"]
+        body = json.dumps({"paths": [str(p.resolve()) for p in paths], "force": force}).encode()
+        req = urllib.request.Request(f"{url}/ingest", body, {"content-type": "application/json"})
+        err.print(f"the store is held by the server at {url}: ingesting through it")
+        with urllib.request.urlopen(req, timeout=3600) as r:
+            return json.loads(r.read())
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 @app.command()

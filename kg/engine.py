@@ -4,6 +4,7 @@ The CLI and the HTTP API only build an `Engine` and call it.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class Engine:
         self._index: PassageIndex | None = None
         self._embedder: Embedder | None = None
         self._answerer = None
+        self._writing = threading.Lock()
 
     @classmethod
     def open(cls, data: str | Path | None = None, **settings: object) -> "Engine":
@@ -51,11 +53,13 @@ class Engine:
     def ingest(self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None,
                force: bool = False) -> IngestReport:
         ingester = Ingester(self.store, self.data, self.settings.base, self.settings.max_file_mb * 1024 * 1024)
-        report = ingester.run(paths, progress, force=force)
-        if report.changed() or not (self.data / "index" / "entries.json").exists():
-            self._derive_links()
-            progress("index passages")
-            self.reindex()
+        with self._writing:  # one ingest at a time; readers keep the old index until the swap
+            report = ingester.run(paths, progress, force=force)
+            if report.changed() or not (self.data / "index" / "entries.json").exists():
+                self._derive_links()
+                progress("index passages")
+                self.reindex()
+                self._answerer = None  # its catalog of nodes is rebuilt on the next question
         return report
 
     def _derive_links(self) -> None:

@@ -46,3 +46,38 @@ def test_stats_counts_documents(engine):
     r = runner.invoke(app, ["stats", "--json", "--data", str(engine.data)])
     s = json.loads(r.stdout)
     assert s["classes"]["https://w3id.org/councilkg/def#PortfolioPlan"] == 4
+
+
+def test_ingest_while_serving_goes_through_the_server(tmp_path):
+    """A real `councilkg serve` holds the store; `councilkg ingest` hands the files to it."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+    from tests.data import SEEDS
+    bin_ = Path(sys.executable).parent / "councilkg"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "COUNCILKG_DATA": str(tmp_path), "COUNCILKG_EMBED": "0"}
+    server = subprocess.Popen([str(bin_), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        r = subprocess.run([str(bin_), "ingest", str(SEEDS / "003_d8b0eb0283d79c88.txt")], env=env,
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert "ingesting through it" in r.stderr and "added" in r.stdout
+        health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health").read())
+        assert health["triples"] > 1000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -66,3 +66,17 @@ def test_entity_pages(client):
     r = client.get("/id/" + CHILDREN_OCT.split("/id/")[1], headers={"accept": "text/turtle"})
     assert "Children's Services Portfolio Plan" in r.text
     assert client.get("/id/no/such/node").status_code == 404
+
+
+def test_ingest_through_the_server_is_seen_without_restart(tmp_path):
+    from fastapi.testclient import TestClient
+    from api.app import create_app
+    from kg.engine import Engine
+    from tests.data import SEEDS
+    engine = Engine.open(tmp_path / "data", embed=False)
+    with TestClient(create_app(engine)) as c:
+        assert c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["citations"] == []
+        r = c.post("/ingest", json={"paths": [str(SEEDS / "002_49448199a3dea4d2.txt")]})
+        assert [d["status"] for d in r.json()["documents"]] == ["added"]
+        assert "Sylvia Tidy" in c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["answer"]
+        assert c.post("/ingest", json={"paths": "not a list"}).status_code == 400
