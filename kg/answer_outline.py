@@ -50,6 +50,8 @@ class OutlineIntents:
 
     def _role_holder(self, q: Question) -> Found | None:
         for c in self._entities(q, {"Role"})[:2]:
+            if not self._names_role(q, c.label):
+                continue
             rows = list(self.engine.store.query(ROLE_QUERY, {"e": NamedNode(c.iri)}))
             if rows:
                 r = rows[0]
@@ -57,6 +59,10 @@ class OutlineIntents:
                              [self._node(c, "org:Role"), {"iri": r["person"].value, "label": r["name"].value, "type": "foaf:Person"}],
                              [x["src"].value for x in rows if x["src"] is not None], self._query(ROLE_QUERY, c.iri))
         return self._role_in_body(q)
+
+    def _names_role(self, q: Question, role: str) -> bool:
+        """The question names this role, not only part of a longer one ("Interim Deputy Director of …")."""
+        return self.catalog._lexical(set(tokens(role)), set(tokens(q.text)))[1] >= MIN_COVERAGE
 
     def _role_in_body(self, q: Question) -> Found | None:
         """"Who is the Chairman of <committee>": the role and the body named together, latest holder first."""
@@ -66,7 +72,7 @@ class OutlineIntents:
             f1, cov = self.catalog._lexical(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
             when = r["when"].value if r["when"] is not None else ""
             key = (round(f1, 3), same_month(q, when), when)
-            if cov >= MIN_COVERAGE and key > best_key:
+            if cov >= MIN_COVERAGE and key > best_key and self._names_role(q, r["role"].value):
                 best, best_key = r, key
         if best is None:
             return None

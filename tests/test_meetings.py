@@ -167,3 +167,12 @@ def test_query_person_roles(graph):
     got = {(str(r.name), str(r.how), str(r.role)) for r in rows}
     assert got == {("Mrs J Whittle", "membership", "Chairman"), ("Mrs Whittle", "membership", "Chairman"),
                    ("Mrs J Whittle", "at meeting", "Chairman")}
+
+
+def test_capacities_in_attendance_lists_become_dated_memberships(engine):
+    rows = {(r["name"].value, r["role"].value, r["when"].value) for r in engine.sparql(
+        "SELECT DISTINCT ?name ?role ?when WHERE { ?m a org:Membership ; org:member/foaf:name ?name ; "
+        "org:role/rdfs:label ?role ; ckg:validAt ?when FILTER(?when = \"2016-01-28\"^^xsd:date) }")}
+    assert ("A D Allen", "Chairman", "2016-01-28") in rows
+    assert ("Philip Segurola", "Director of Specialist Children's Services", "2016-01-28") in rows
+    assert len(rows) == 9  # the Chairman, five officers in attendance, three more for one item each

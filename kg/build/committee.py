@@ -75,6 +75,23 @@ def attendance(dg: DocGraph, rec: M.AttendanceRecord) -> None:
         dg.add(node, CKG.forMinute, minute(dg, rec.meeting, rec.minute))
     dg.add(person, CKG.apologised if rec.kind == "apologies" else CKG.attended, m)
     dg.derive(node, rec.line)
+    if rec.capacity and rec.kind != "apologies":
+        capacity_membership(dg, rec)
+
+
+def capacity_membership(dg: DocGraph, rec: M.AttendanceRecord) -> None:
+    """"Mrs A D Allen (Chairman)" chairs the body; "Mr P Segurola (Director of …)" is an officer
+    of the council: either way a membership in that role, valid on the meeting's date."""
+    officer = rec.kind == "in_attendance"
+    body = dg.council() if officer else dg.committee(rec.meeting.body)
+    node = dg.node("membership", rec.meeting.body, rec.person.name, rec.capacity)
+    dg.typed(node, ORG.Membership, label=f"{rec.person.name}, {rec.capacity}")
+    dg.add(node, ORG.member, dg.person(rec.person))
+    dg.add(node, ORG.organization, body)
+    dg.add(node, ORG.role, role(dg, rec.capacity, officer))
+    dg.add(node, CKG.validAt, rec.meeting.date)
+    dg.add(node, CKG.assertedBy, dg.iri)
+    dg.derive(node, rec.line)
 
 
 def _attendance_node(dg: DocGraph, ref: M.MeetingRef, name: str, kind: str) -> URIRef:
