@@ -7,7 +7,6 @@ file no longer holds are removed.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from nlp import extract as extractors
 from nlp.errors import ReadError
 from nlp.model import Document, PersonRef
 from nlp.read import iter_files, read
+from nlp.resolve import canonical_names
 from nlp.segment import segment
 
 PIPELINE_VERSION = "1"
@@ -73,14 +73,6 @@ def person_refs(records: Iterable[object]) -> list[PersonRef]:
     for r in records:
         walk(r)
     return out
-
-
-def resolve_names(refs: list[PersonRef], known: list[str]) -> dict[str, str]:
-    """raw -> canonical person names, via nlp.resolve when present."""
-    if importlib.util.find_spec("nlp.resolve") is None:
-        return {}
-    from nlp.resolve import canonical_names
-    return canonical_names(refs, known=known)
 
 
 class Ingester:
@@ -158,7 +150,7 @@ class Ingester:
         """Resolve people across this ingest and everything ingested before (names.json)."""
         f = self.data_dir / "names.json"
         known = json.loads(f.read_text(encoding="utf-8")) if f.exists() else []
-        names = resolve_names(person_refs(records), known)
+        names = canonical_names(person_refs(records), known=known)
         canon = sorted(set(known) | set(names.values()))
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(json.dumps(canon, indent=0), encoding="utf-8")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from nlp.model import Document, Passage
+from nlp.tables import merge_header_rows
 
 _TAG = re.compile(r"<[^>]+>")
 _LIST = re.compile(r"^\s*(?:[-•*▪●◦❖]\s+|\(?[ivx]{1,4}\)\s+|\(?[a-z]\)\s+)")
@@ -87,22 +88,11 @@ def _table_rows(block, doc_key, section, last_headers, start_ordinal) -> tuple[l
         rows = [r for r in rows if sum(bool(c) for c in r) > 1] or rows  # captions carry no columns
         headers = tuple(rows[0])
         for sub in rows[1:]:
-            headers = _merge_headers(headers, sub)
+            headers = tuple(merge_header_rows(list(headers), sub))
     for j, (n, line) in enumerate(block):
         kind = "table_header" if j < k else "table_row"
         out.append(Passage(doc_key, start_ordinal + j, kind, clean(line), section, n, n, () if j < k else headers))
     return out, headers
-
-
-def _merge_headers(top: tuple[str, ...], sub: list[str]) -> tuple[str, ...]:
-    """Two header rows -> one: a spanning year label is carried right over its sub-columns."""
-    merged, carry = [], ""
-    for j in range(max(len(top), len(sub))):
-        t = top[j] if j < len(top) else ""
-        carry = t or carry
-        s = sub[j] if j < len(sub) else ""
-        merged.append(" ".join(x for x in (carry if s else t, s) if x))
-    return tuple(merged)
 
 
 def _prose(block, doc_key, section, start_ordinal) -> list[Passage]:
