@@ -11,6 +11,7 @@ titled-name patterns ("Mrs J Whittle") are generated from `nlp/data/people.json`
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ def titled_name_patterns() -> list[dict]:
 
 # -- pipeline -------------------------------------------------------------------------
 def default_model() -> str:
-    """The first of MODELS that is installed."""
+    """$COUNCILKG_SPACY_MODEL when set (the `spacy_model` setting), else the first of MODELS installed."""
+    if os.environ.get("COUNCILKG_SPACY_MODEL"):
+        return os.environ["COUNCILKG_SPACY_MODEL"]
     for name in MODELS:
         if importlib.util.find_spec(name) is not None:
             return name
