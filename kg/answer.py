@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 
 from kg.answer_outline import OutlineIntents
 from kg.answer_series import SeriesIntents
-from kg.facts import LINKS_QUERY, VALUES_QUERY, Fact, facts_of, pick_link, pick_value
-from kg.found import MIN_COVERAGE, MIN_ENTITY_SCORE, Found, dedupe, join_and, norm_label, passage_nodes, with_values, words_of
+from kg.facts import LINKS_QUERY, VALUES_QUERY, Fact, facts_of, pick_link, pick_value, with_label
+from kg.found import (MIN_COVERAGE, MIN_ENTITY_SCORE, NOT_FOUND, Found, dedupe, join_and, norm_label, passage_nodes, with_list,
+                      with_values, words_of)
 from kg.index import Entry, tokens
 from kg.lookup import Candidate, Catalog, prefer_version
 from kg.question import Question, parse
-from kg.shortanswer import best_sentence, support, wanted
+from kg.shortanswer import best_sentence, broad, cell_answer, misses_period, names_period, novel, support, wanted
 
-NOT_FOUND = "Not found in the documents."
 MAX_ANSWER = 300
+PASSAGE_POOL = 8
 OUTCOME_NUMBERS = re.compile(r"\bDelivery outcomes? \d+(?:(?:, | and | & )\d+)*", re.I)
 PLACE = re.compile(r"\b(?:in|at|for|of|by)\s+((?:[A-Z][a-z][\w'-]*\s?){1,3})|\b([A-Z][a-z]+)'s\b")  # "in Surrey", "Kent's"
 KIND_HINTS = {"budget": "BudgetLine", "capital": "CapitalProject", "scheme value": "CapitalProject",
@@ -37,6 +38,9 @@ class Answerer(OutlineIntents, SeriesIntents):
         self.engine = engine
         self.catalog = Catalog(engine.store, engine.embedder if engine.settings.embed else None)
         self.entries = {e.iri: e for e in engine.index.entries}
+        self.order: dict[str, list[Entry]] = defaultdict(list)  # each document's passages in reading order
+        for e in sorted(self.entries.values(), key=lambda e: (e.line_start, e.line_end)):
+            self.order[e.document].append(e)
         df = Counter(t for e in self.entries.values() for t in set(tokens(e.text)))
         n = len(self.entries) + 1
         self.idf = {t: math.log(n / (c + 0.5)) for t, c in df.items()}
@@ -67,18 +71,32 @@ class Answerer(OutlineIntents, SeriesIntents):
     def _from_passages(self, q: Question, hits: list[tuple[Entry, float]], k: int) -> dict:
         cites = [self.engine.citation(e, s) for e, s in hits[:k]]
         nodes = passage_nodes([e for e, _ in hits[:k]])
-        best = max(((support(q, e.text, self.idf), i, e) for i, (e, _) in enumerate(hits[:3])), default=None,
-                    key=lambda t: (t[0], -t[1]))
-        if best is None or best[0] < 0.5:
+        entry, sentence = self._best_passage(q, [e for e, _ in hits[:PASSAGE_POOL]])
+        if entry is None or (wanted(q) and not novel(wanted(q), sentence, q)):
+            # a "when" needs a date, a "who" a name, a "how many" a number the question does not already hold
             return {"answer": NOT_FOUND, "citations": cites, "nodes": nodes, "sparql": None}
-        entry = best[2]
-        sentence = best_sentence(q, entry.text, self.idf)
-        want = wanted(q)
-        if want and not want.search(sentence):  # a "when" needs a date, a "who" a name, a "how many" a number
-            return {"answer": NOT_FOUND, "citations": cites, "nodes": nodes, "sparql": None}
+        passages = self.order[entry.document]
+        sentence = with_list(sentence, passages[passages.index(entry) + 1:], MAX_ANSWER)
         if entry.iri != hits[0][0].iri:  # cite the passage the answer came from first
-            cites = [c for c in cites if c["passage_id"] == entry.iri] + [c for c in cites if c["passage_id"] != entry.iri]
-        return {"answer": sentence[:MAX_ANSWER], "citations": cites, "nodes": nodes, "sparql": None}
+            cites = [self.engine.citation(entry, 1.0)] + [c for c in cites if c["passage_id"] != entry.iri]
+        return {"answer": sentence[:MAX_ANSWER], "citations": cites[:k], "nodes": nodes, "sparql": None}
+
+    def _best_passage(self, q: Question, pool: list[Entry]) -> tuple[Entry | None, str]:
+        """The passage that supports the question best, a passage holding a new answer of the wanted type first."""
+        want, ranked = wanted(q), []
+        for i, e in enumerate(pool):
+            sup = support(q, e.text, self.idf)
+            cell = cell_answer(q, e.text, e.headers) if e.headers and sup >= 0.5 else None
+            if not cell and (misses_period(q, e.headers) or not names_period(q, f"{e.text} {e.headers} {e.section}")):
+                continue  # the passage (or its table) says nothing of the period asked about
+            if sup >= 0.5 and (i < 3 or sup >= 0.8 or cell):  # deeper hits only when they cover the question well
+                sentence = cell or best_sentence(q, e.text, self.idf)
+                score = sup + 0.2 * broad(q, f"{e.text}\t{e.headers}", self.idf) - 0.04 * i
+                ranked.append((bool(cell) or novel(want, sentence, q), score, e, sentence))
+        if not ranked:
+            return None, ""
+        best = max(ranked, key=lambda t: t[:2])
+        return best[2], best[3]
 
     def _elsewhere(self, text: str) -> bool:
         """The question names a council or place the documents never mention, or one they hold no document of."""
@@ -108,6 +126,9 @@ class Answerer(OutlineIntents, SeriesIntents):
         full = [c for c in cands if c.coverage >= 0.99]  # a short name ("the GUM clinic measure") inside a long label
         if not good and len(set(topic)) >= 2 and full and (len(full) == 1 or full[0].score - full[1].score > 0.05):
             return full[:1]
+        inside = [c for c in cands if c.label_coverage >= 0.99 and c.score >= MIN_ENTITY_SCORE and c.coverage >= 0.4]
+        if not good and inside and (len(cands) == 1 or inside[0] is cands[0] and cands[0].score - cands[1].score > 0.05):
+            return inside[:1]  # the whole name in the question, beside a word of its own ("the new Telecare contract")
         return good
 
     def _node(self, c: Candidate, typ: str) -> dict:
@@ -121,14 +142,12 @@ class Answerer(OutlineIntents, SeriesIntents):
         cands = self._entities(q, {"Measure", "BudgetLine", "CapitalProject", "Procurement"})
         for c in cands[:3]:
             facts = facts_of(self.engine.store, c.iri)
-            values = pick_value(q, facts)
+            values = pick_value(q, facts, c.label)
             if values and (q.periods or q.kinds or c.kind != "Procurement"):
                 return self._value_answer(c, values[0], q, cands)
             links = [] if q.periods and any(f.period for f in facts) else pick_link(q, facts)
             if links:
-                f = links[0]
-                return Found(f"{f.value} ({f.key}: {c.label})", [self._node(c, "ckg:" + c.kind)],
-                             [s for s in (f.source,) if s], self._query(LINKS_QUERY, c.iri))
+                return self._fact_answer(c, links[0], facts)
         if cands and q.periods:  # the entity is known, the period asked for is not in the documents
             c = cands[0]
             sources = [f.source for f in facts_of(self.engine.store, c.iri) if f.source]
@@ -136,7 +155,8 @@ class Answerer(OutlineIntents, SeriesIntents):
         return None
 
     def _value_answer(self, c: Candidate, f: Fact, q: Question, cands: list[Candidate]) -> Found:
-        ctx = ", ".join(x for x in (f.kind and words_of(f.kind), f.period, f.area and words_of(f.area).replace("area ", "")) if x)
+        ctx = ", ".join(x for x in (f.kind and words_of(f.kind), f.month[:7] or f.period, f.area and words_of(f.area).replace("area ", ""))
+                        if x)
         title = (c.doc.title + (f" ({c.doc.issued:%B %Y})" if c.doc.issued else "")) if c.doc else ""
         text = f"{f.value} ({ctx}) — {c.label[:120]}; {title}"
         nodes = [self._node(c, "ckg:" + c.kind), {"iri": f.node, "label": f.value, "type": "qb:Observation"}]
@@ -151,7 +171,7 @@ class Answerer(OutlineIntents, SeriesIntents):
         for c in cands:
             if c.iri != chosen.iri and c.doc and chosen.doc and c.doc.iri != chosen.doc.iri \
                     and norm_label(c.label) == norm_label(chosen.label):
-                values = pick_value(q, facts_of(self.engine.store, c.iri))
+                values = pick_value(q, facts_of(self.engine.store, c.iri), c.label)
                 if values:
                     label = f"{values[0].value} ({c.doc.title}{c.doc.issued and ', ' + c.doc.issued.strftime('%B %Y') or ''})"
                     nodes += [self._node(c, "ckg:" + c.kind), {"iri": values[0].node, "label": label, "type": "qb:Observation"}]
@@ -174,13 +194,37 @@ class Answerer(OutlineIntents, SeriesIntents):
         return None
 
     def _risk_owner(self, q: Question) -> Found | None:
-        if q.codes:  # a risk named by its id: that one, or none
-            code = q.codes[0]
-            for iri, label, doc in self.catalog.by_kind("Risk"):
-                if re.match(re.escape(code) + r"(?![0-9])", label.replace(" ", "").upper()):
-                    return self._link_answer(Candidate(iri, label, "Risk", doc, 1.0), ("riskOwner", "ownerText"), "{}")
+        risks = self._risks(q)
+        if risks is None:
             return Found(NOT_FOUND)
-        return self._link_of(q, {"Risk"}, ("riskOwner", "ownerText"), "{}")
+        return next((f for c in risks[:2] for f in [self._link_answer(c, ("riskOwner", "ownerText"), "{}")] if f), None)
+
+    def _risks(self, q: Question) -> list[Candidate] | None:
+        """The risk a question names by its id (none: None), else the risks its words match."""
+        if not q.codes:
+            return self._entities(q, {"Risk"})
+        code = q.codes[0]
+        for iri, label, doc in self.catalog.by_kind("Risk"):
+            if re.match(re.escape(code) + r"(?![0-9A-Z])", label.replace(" ", "").upper()):
+                return [Candidate(iri, label, "Risk", doc, 1.0, 1.0, 1.0)]
+        return None
+
+    def _fact_answer(self, c: Candidate, f: Fact, facts: list[Fact]) -> Found:
+        """One link or literal of an entity (a date, a likelihood, a title), in its document's words."""
+        text = with_label(f, facts)
+        sources = [s for s in (f.source, self._located(f.source, text.split(" (")[0])) if s]
+        return Found(f"{text} ({f.key}: {c.label})", [self._node(c, "ckg:" + c.kind)], sources,
+                     self._query(LINKS_QUERY, c.iri))
+
+    def _located(self, source: str | None, value: str) -> str | None:
+        """The passage that states `value` when the entity's own passage does not: one of the next few
+        in reading order (a risk's likelihood sits in the row after its title)."""
+        entry = self.entries.get(source or "")
+        if entry is None or value in entry.text or len(value) < 3:
+            return None
+        passages = self.order[entry.document]
+        at = passages.index(entry)
+        return next((e.iri for e in passages[at + 1:at + 12] if value in e.text), None)
 
     def _link_of(self, q: Question, kinds: set[str], preds: tuple[str, ...], pattern: str) -> Found | None:
         for c in self._entities(q, kinds)[:2]:

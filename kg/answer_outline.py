@@ -7,10 +7,14 @@ from dataclasses import replace
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.found import (MIN_COVERAGE, MEMBERSHIPS_QUERY, OUTCOME_QUERY, PRIORITY_QUERY, PROVIDER_QUERY, RAG_QUERY, ROLE_QUERY,
+from kg.found import (MIN_COVERAGE, MEMBERSHIPS_QUERY, NOT_FOUND, OUTCOME_QUERY, PRIORITY_QUERY, PROVIDER_QUERY, RAG_QUERY, ROLE_QUERY,
                       Found, join_and, named_year, same_month, with_values)
+from kg.facts import facts_of, pick_link, synonyms
 from kg.index import stem, tokens
 from kg.question import Question, rules
+
+
+ROLE_COVERAGE = 0.75  # share of the question's topic a role and its body must cover
 
 
 class OutlineIntents:
@@ -33,6 +37,20 @@ class OutlineIntents:
                      [{"iri": iri, "label": label, "type": "ckg:StatedRagCount"},
                       {"iri": r["doc"].value, "label": r["title"].value, "type": "foaf:Document"}],
                      [r["src"].value] if r["src"] is not None else [], with_values(RAG_QUERY, "e", f"<{iri}>"))
+
+    def _risk_fact(self, q: Question) -> Found | None:
+        """What a risk register records about one risk: its likelihood, impact, title, id, rating…"""
+        if q.wants_number:
+            return None
+        risks = self._risks(q)
+        if risks is None:
+            return Found(NOT_FOUND)
+        for c in risks[:2]:
+            facts = facts_of(self.engine.store, c.iri)
+            links = pick_link(q, facts)
+            if links:
+                return self._fact_answer(c, links[0], facts)
+        return None
 
     def _provider(self, q: Question) -> Found | None:
         kinds = {stem(w) for w in rules().get("provider_words", [])}  # "which NHS trust…": the kind of body, not the service
@@ -62,17 +80,23 @@ class OutlineIntents:
 
     def _names_role(self, q: Question, role: str) -> bool:
         """The question names this role, not only part of a longer one ("Interim Deputy Director of …")."""
-        return self.catalog._lexical(set(tokens(role)), set(tokens(q.text)))[1] >= MIN_COVERAGE
+        return self.catalog._lexical(set(tokens(role)), self._asked(tokens(q.text)))[1] >= MIN_COVERAGE
+
+    def _asked(self, words) -> set[str]:
+        same = synonyms()  # "chaired" names the Chairman
+        return {same.get(t, t) for t in words}
 
     def _role_in_body(self, q: Question) -> Found | None:
-        """"Who is the Chairman of <committee>": the role and the body named together, latest holder first."""
-        topic = set(q.topic)
-        best, best_key = None, (0.0, False, "")
+        """"Who is the Chairman of <committee>": the role and the body named together, latest holder first;
+        among holders recorded the same day, the one whose passage shares most words with the question."""
+        topic = self._asked(q.topic)
+        best, best_key = None, (0.0, False, "", 0)
         for r in self.engine.store.query(MEMBERSHIPS_QUERY):
             f1, cov = self.catalog._lexical(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
             when = r["when"].value if r["when"] is not None else ""
-            key = (round(f1, 3), same_month(q, when), when)
-            if cov >= MIN_COVERAGE and key > best_key and self._names_role(q, r["role"].value):
+            src = self.entries.get(r["src"].value) if r["src"] is not None else None
+            key = (round(f1, 3), same_month(q, when), when, len(topic & set(tokens(src.text))) if src else 0)
+            if cov >= ROLE_COVERAGE and key > best_key and self._names_role(q, r["role"].value):
                 best, best_key = r, key
         if best is None:
             return None

@@ -7,6 +7,7 @@ from datetime import date
 
 from kg.facts import VALUES_QUERY, Fact, facts_of, pick_value
 from kg.found import Found, norm_label, words_of
+from kg.index import tokens
 from kg.question import Question
 
 
@@ -43,7 +44,8 @@ class SeriesIntents:
         cands = self._entities(q, {"Measure"})
         if not cands:
             return None
-        same = [c for c in cands if c.score >= cands[0].score - 0.08]
+        top = set(tokens(cands[0].label))
+        same = [c for c in cands if c.score >= cands[0].score - 0.08 or _restates(top, set(tokens(c.label)))]
         series: dict[str, tuple] = {}
         for c in sorted(same, key=lambda c: (c.doc.issued if c.doc and c.doc.issued else date.min)):
             for f in facts_of(self.engine.store, c.iri):
@@ -51,6 +53,8 @@ class SeriesIntents:
                     series[f.period] = (f, c)
         if q.periods:
             lo, hi = min(q.periods).start_year, max(q.periods).start_year
+            if len(q.periods) == 1 and re.search(r"\b(since|from)\b", q.text, re.I):  # "since 2015/16": to the latest
+                hi = 9999
             series = {p: v for p, v in series.items() if lo <= int(re.sub(r"\D", "", p)[:4]) <= hi}
         if len(series) < 2:
             return None
@@ -60,6 +64,12 @@ class SeriesIntents:
         nodes += [self._node(c, "ckg:Measure") for c in dict.fromkeys(c for _, (_, c) in ordered)]
         sources = [f.source for _, (f, _) in reversed(ordered) if f.source]
         return Found(text, nodes, sources, self._query(VALUES_QUERY, cands[0].iri))
+
+
+def _restates(a: set[str], b: set[str]) -> bool:
+    """One label is the other with a word or two more ("Increase the number of …" / "Number of …")."""
+    small, big = sorted((a, b), key=len)
+    return bool(small) and small <= big and len(big - small) <= 2
 
 
 def changed_key(versions: list[dict], ranked: list[Fact]) -> tuple | None:

@@ -65,8 +65,9 @@ def _v(row, name: str) -> str | None:
     return row[name].value if row[name] is not None else None
 
 
-def pick_value(q: Question, facts: list[Fact]) -> list[Fact]:
-    """Value facts that fit the question's period and kind, best first."""
+def pick_value(q: Question, facts: list[Fact], label: str = "") -> list[Fact]:
+    """Value facts that fit the question's period and kind, best first. Words of the entity's own
+    `label` ("average" in "average Attainment 8 score") say which entity, not which of its values."""
     values = [f for f in facts if not f.predicate]
     if q.periods:
         wanted = {p.label for p in q.periods} | {p.label.replace("Ac Year ", "") for p in q.periods}
@@ -74,7 +75,7 @@ def pick_value(q: Question, facts: list[Fact]) -> list[Fact]:
     if q.kinds:
         kinds = set(q.kinds)
         values = [f for f in values if f.kind in kinds or any(k.lower() in f.key for k in kinds)] or []
-    words = set(tokens(q.text))
+    words = set(tokens(q.text)) - set(tokens(label))
     past = bool(_PAST.search(q.text)) or not re.search(r"\b(will|target|aim|expected|planned)\b", q.text, re.I)
     when = asked_date(q)
 
@@ -116,9 +117,23 @@ def pick_link(q: Question, facts: list[Fact], predicates: tuple[str, ...] = ()) 
     same = synonyms()
     words = {same.get(t, t) for t in tokens(q.text)}
     extra = rules().get("fact_words", {})
-    scored = [(len(words & {same.get(t, t) for t in tokens(f.key + " " + extra.get(f.predicate, ""))}), f) for f in links]
-    best = max((s for s, _ in scored), default=0)
-    return [f for s, f in scored if s == best and s > 0]
+    scored = [(_overlap(words, f, same, extra), f) for f in links]
+    best = max((s for s, _ in scored), default=(0, 0))
+    return [f for s, f in scored if s == best and s[0] > 0]
+
+
+def _overlap(words: set[str], f: Fact, same: dict, extra: dict) -> tuple[int, int]:
+    """(question words the fact's key holds, minus the key's own words the question lacks)."""
+    key = {same.get(t, t) for t in tokens(f.key)}
+    hit = len(words & (key | {same.get(t, t) for t in tokens(extra.get(f.predicate, ""))}))
+    return hit, -len(key - words)
+
+
+def with_label(f: Fact, facts: list[Fact]) -> str:
+    """The value with its verbatim or worded twin: "Likely (4)", "01/06/2019 (2019-06-01)"."""
+    twin = next((x.value for x in facts if x.predicate in (f.predicate + "Label", f.predicate + "Text")
+                 and x.value != f.value), None)
+    return f"{twin} ({f.value})" if twin else f.value
 
 
 def synonyms() -> dict[str, str]:

@@ -14,6 +14,7 @@ PRIORITY_QUERY = (QUERIES / "ask-priority-outcomes.rq").read_text(encoding="utf-
 PROVIDER_QUERY = (QUERIES / "ask-service-provider.rq").read_text(encoding="utf-8")
 RAG_QUERY = (QUERIES / "ask-rag-counts.rq").read_text(encoding="utf-8")
 MEMBERSHIPS_QUERY = (QUERIES / "ask-memberships.rq").read_text(encoding="utf-8")
+NOT_FOUND = "Not found in the documents."
 MIN_ENTITY_SCORE = 0.42   # a node must match the question at least this well …
 MIN_COVERAGE = 0.6        # … and its label cover this share of the question's topic words
 
@@ -67,3 +68,26 @@ def passage_nodes(entries: list[Entry]) -> list[dict]:
     """Graph nodes for cited passages and their documents."""
     return dedupe([n for e in entries for n in ({"iri": e.iri, "label": e.text[:80], "type": "ckg:Passage"},
                                                 {"iri": e.document, "label": e.title, "type": "foaf:Document"})])
+
+
+def list_heads(items: list[Entry]) -> list[str]:
+    """The heads of consecutive list items ("Strategic commissioning" of "❖ Strategic commissioning: using …")."""
+    heads = []
+    for e in items:
+        if e.kind != "list_item":
+            break
+        text = re.sub(r"^[\s\-•❖*]*(?:\(?[a-z0-9]{1,3}[.)]\s+)?", "", e.text).strip()
+        head = text.split(":", 1)[0] if 0 < text.find(":") <= 60 else text[:90]
+        heads.append(re.sub(r"(?:[;,.]|\s+and)+$", "", head.strip()).strip())
+    return heads
+
+
+def with_list(sentence: str, following: list[Entry], room: int) -> str:
+    """A sentence that introduces a list ("… three operating principles:") with the list's items."""
+    if not sentence.rstrip().endswith(":"):
+        return sentence
+    heads = list_heads(following[:8])
+    if not heads:
+        return sentence
+    joined = f"{sentence.rstrip()} {'; '.join(heads)}"
+    return joined if len(joined) <= room else joined[:room - 1].rstrip() + "…"

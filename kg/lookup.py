@@ -7,6 +7,7 @@ coverage both ways) and blended with MiniLM similarity when embeddings are on.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,22 @@ DOCS_QUERY = """SELECT DISTINCT ?d ?title ?issued ?type WHERE {
   ?d a foaf:Document ; dct:title ?title . OPTIONAL { ?d dct:issued ?issued } OPTIONAL { ?d a ?type FILTER(STRSTARTS(STR(?type), STR(ckg:))) } }"""
 
 
+ACRONYM = re.compile(r"\b[A-Z]{2,5}(?=s?\b)")
+
+
+def spelt_out(question: str) -> dict[str, set[str]]:
+    """Acronyms the question's consecutive words spell ("children in care" -> "cic"), with those words' tokens."""
+    words = re.findall(r"[A-Za-z][\w'-]*", question)
+    out: dict[str, set[str]] = {}
+    for n in range(2, 6):
+        for i in range(len(words) - n + 1):
+            run = words[i:i + n]
+            if any(w.isupper() for w in run):
+                continue
+            out.setdefault("".join(w[0].lower() for w in run), set(tokens(" ".join(run))))
+    return out
+
+
 @dataclass(frozen=True)
 class Doc:
     iri: str
@@ -42,6 +59,7 @@ class Candidate:
     doc: Doc | None      # the document graph it was found in (first, for shared nodes)
     score: float
     coverage: float = 0.0  # share of the question's topic (IDF-weighted) the label covers
+    label_coverage: float = 0.0  # share of the label the question covers
 
 
 class Catalog:
@@ -60,6 +78,8 @@ class Catalog:
                 seen[r["e"].value] = (r["e"].value, r["label"].value, kind, self.docs.get(r["g"].value))
         self.items = list(seen.values())
         self.tokens = [set(tokens(label)) for _, label, _, _ in self.items]
+        self.acronyms = {i: found for i, (_, label, _, _) in enumerate(self.items)
+                         for found in [[a.lower() for a in ACRONYM.findall(label)]] if found}
         df = Counter(t for ts in self.tokens for t in ts)
         n = max(1, len(self.items))
         self.idf = defaultdict(lambda: math.log(n + 1), {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
@@ -72,12 +92,17 @@ class Catalog:
 
     def _lexical(self, q: set[str], ts: set[str]) -> tuple[float, float]:
         """(F1 of label and question coverage, question coverage), IDF-weighted."""
+        f1, cov_q, _ = self._coverage(q, ts)
+        return f1, cov_q
+
+    def _coverage(self, q: set[str], ts: set[str]) -> tuple[float, float, float]:
+        """(F1, question coverage, label coverage), IDF-weighted."""
         if not q or not ts:
-            return 0.0, 0.0
+            return 0.0, 0.0, 0.0
         hit = sum(self.idf[t] for t in q & ts)
         cov_label = hit / sum(self.idf[t] for t in ts)
         cov_q = hit / sum(self.idf[t] for t in q)
-        return (0.0 if hit == 0 else 2 * cov_label * cov_q / (cov_label + cov_q)), cov_q
+        return (0.0 if hit == 0 else 2 * cov_label * cov_q / (cov_label + cov_q)), cov_q, cov_label
 
     def match(self, topic: tuple[str, ...], kinds: set[str], question: str, k: int = 8) -> list[Candidate]:
         """Best candidates of the given kinds, best first."""
@@ -87,20 +112,24 @@ class Catalog:
             encode = getattr(self.embedder, "encode_query", None)  # shares the vector retrieval computed
             v = encode(question) if encode else self.embedder.encode([question])[0]
             dense = self.vectors @ v
-        out = []
+        out, spelt = [], spelt_out(question)
         for i, (iri, label, kind, doc) in enumerate(self.items):
             if kind not in kinds:
                 continue
-            lex, cov = self._lexical(q, self.tokens[i])
+            ts = self.tokens[i]
+            for a in self.acronyms.get(i, ()):
+                if a in spelt:  # "PF" in the label, "private fostering" in the question
+                    ts = (ts - {a}) | spelt[a]
+            lex, cov, cov_label = self._coverage(q, ts)
             score = lex if dense is None else 0.65 * lex + 0.35 * float(dense[i])
-            out.append(Candidate(iri, label, kind, doc, round(score, 4), round(cov, 4)))
+            out.append(Candidate(iri, label, kind, doc, round(score, 4), round(cov, 4), round(cov_label, 4)))
         out.sort(key=lambda c: -c.score)
         return out[:k]
 
     def by_code(self, code: str, kinds: set[str]) -> list[Candidate]:
         """Nodes of the given kinds whose own code is `code` ("SCS04"), as sure candidates."""
         wanted = set(self.codes.get(code.replace(" ", "").upper(), ()))
-        return [Candidate(iri, label, kind, doc, 1.0, 1.0) for iri, label, kind, doc in self.items
+        return [Candidate(iri, label, kind, doc, 1.0, 1.0, 1.0) for iri, label, kind, doc in self.items
                 if iri in wanted and kind in kinds]
 
     def by_kind(self, kind: str) -> list[tuple[str, str, Doc | None]]:

@@ -42,6 +42,7 @@ class Question:
     months: tuple[str, ...] = ()         # plan-version hints: "september", "october"
     years: tuple[int, ...] = ()
     topic: tuple[str, ...] = field(default_factory=tuple)   # content tokens
+    words: tuple[str, ...] = field(default_factory=tuple)   # every word but question and function words
 
     @property
     def wants_number(self) -> bool:
@@ -62,13 +63,15 @@ def parse(text: str) -> Question:
     periods = tuple(dict.fromkeys(p for p, _, _ in find_periods(text)))
     kinds = tuple(k for k, words in rules()["kinds"].items() if any(re.search(rf"\b{w}\b", low) for w in words))
     number = re.search(r"\b(?:delivery )?outcome (?:number |no\.? ?)?(\d{1,2})\b", low)
-    codes = tuple(m.group(0).replace(" ", "") for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}\b", text))
+    codes = tuple(m.group(0).replace(" ", "").upper() for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}[a-z]?\b", text))
     months = tuple(m for m in MONTHS if re.search(rf"\b{m}\b", low))
     years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
     drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws} | council_words()
     topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
+    function = {stem(w) for w in rules()["function"]}
+    words = tuple(t for t in tokens(text) if t not in function and not t.isdigit())
     return Question(text, intent_of(text), periods, kinds, int(number.group(1)) if number else None,
-                    codes, months, years, topic)
+                    codes, months, years, topic, words)
 
 
 def _strip_periods(text: str) -> str:

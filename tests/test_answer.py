@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kg.answer import MAX_ANSWER
+from kg.answer import MAX_ANSWER, NOT_FOUND
 from tests.data import CHILDREN_OCT, CHILDREN_SEPT
 
 # (question, text the answer must contain, text the source passage contains)
@@ -168,3 +168,64 @@ def test_change_between_plan_versions(engine, question, expected):
     r = engine.ask(question)
     assert expected in r["answer"], r["answer"]
     assert r["sparql"] and len([n for n in r["nodes"] if n["type"] == "qb:Observation"]) == 2
+# -- red-team regressions: risk register fields, verbatim dates, month columns, acronyms, elections, passages -----
+RED_TEAM = [
+    ("What is the current likelihood of risk SCHW 03b?", "Likely (4)",
+     "Failure to achieve this could lead to vulnerable people being at risk."),
+    ("What is the target residual impact of risk SCHW 02, transformation of children's services?", "Significant (3)",
+     "Transformation of children's services"),
+    ("What is the title of risk SCHW 19?",
+     "Capacity to assess, support and accommodate the increased arrival rate of Unaccompanied Asylum Seeking Children", "SCHW 19"),
+    ("What is the risk ID of the Business disruption risk?", "SCHW 11", "Business disruption"),
+    ("When is the new Telecare contract estimated to start?", "01/04/2021 (2021-04-01)", "Telecare\t01/11/2020"),
+    ("When is procurement work for Domiciliary Care Services estimated to begin?", "01/06/2019 (2019-06-01)",
+     "Domiciliary Care Services\t01/06/2019"),
+    ("What was the 2015-16 actual for the percentage of people quitting at 4 weeks with smoking cessation services?", "53%",
+     "Percentage of people quitting at 4 weeks"),
+    ("What was the ESCC average Attainment 8 score for disadvantaged pupils in academic year 18/19?", "ESCC 33.5",
+     "The average Attainment 8 score for disadvantaged pupils"),
+    ("What was the KCC result for new private fostering arrangements visited within 6 weeks in November 2015?", "75.6%",
+     "KCC Result\t90.7%\t75.6%"),
+    ("Who was elected Vice-Chairman of the Children's Social Care and Health Cabinet Committee in January 2016?", "A D Allen",
+     "agree to elect Mrs Allen Vice-Chairman"),
+    ("Who chaired the Corporate Parenting Panel meeting on 28 January 2016?", "A D Allen", "Mrs A D Allen, MBE (Chairman)"),
+    ("Who is Kent's Cabinet Member for Specialist Children's Services?", "Peter Oakford",
+     "Peter Oakford, Cabinet Member for Specialist Children's Services"),
+    ("How has the number of providers registered with Support With Confidence changed since 2015/16?",
+     "2015/16: 146 providers; 2016/17: 174; 2018/19: 222; 2019/20: 246", "Support With Confidence"),
+    ("What proportion of Kent's Children's Social Workers were in permanent employment?", "This was at 75.4%",
+     "This was at 75.4%"),
+    ("When does the current children and young people's mental health service contract end?",
+     "The current contract ends on 31 August 2016.", "The current contract ends on 31 August 2016"),
+    ("What was resolved on the Budget and Council Tax level for 2016-17 item in January 2016?",
+     "RESOLVED that Members noted the Budget and Council Tax level", "RESOLVED that Members noted the Budget"),
+    ("Which organisation provides the Young Healthy Minds service?", "Action for Children", "Young Healthy Minds\tExternal"),
+    ("Who provides inpatient treatment for drug and alcohol use disorders in East Sussex?",
+     "Inpatient treatment is provided in a hospital setting by Sussex Partnership NHS Foundation Trust", "Inpatient treatment"),
+    ("How many risks are on the Social Care, Health and Wellbeing Directorate Risk Register?",
+     "There are currently 16 risks on the Directorate Risk Register", "There are currently 16 risks"),
+    ("What are the three operating principles agreed by East Sussex County Council?",
+     "Strategic commissioning; One Council; Strong partnerships", "The Council has agreed three operating principles"),
+    ("How many people were receiving TECS in 2019/20?", "8,629 people receiving TECS (2019/20 Outturn)",
+     "8,629 people receiving TECS"),
+    ("What is the net cost of Specialist Children's Services in Kent's Social Care, Health and Wellbeing directorate budget?",
+     "106,030.1 (Net Cost £000s)", "Specialist Children's Services (Philip Segurola)"),
+]
+
+
+@pytest.mark.parametrize("question,answer,evidence", RED_TEAM, ids=[q[:50] for q, _, _ in RED_TEAM])
+def test_red_team_regressions(engine, question, answer, evidence):
+    r = engine.ask(question)
+    assert answer in r["answer"] and len(r["answer"]) <= MAX_ANSWER, r["answer"]
+    assert _cited(r, evidence), [c["text"][:80] for c in r["citations"]]
+    assert r["nodes"]
+
+
+@pytest.mark.parametrize("question", [
+    "What is the current likelihood of risk SCHW 99?",          # a risk id the register does not hold
+    "Who nominated Mr Smith as Chairman of the Corporate Parenting Panel?",  # a name the question already holds is no answer
+    "When will the new Highways contract start?",               # a word no passage holds cannot be left out
+    "How many people were receiving TECS in 2030/31?",          # the row has no column for that year
+])
+def test_red_team_not_found(engine, question):
+    assert engine.ask(question)["answer"] == NOT_FOUND

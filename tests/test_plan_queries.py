@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import build
-from kg.ingest import person_refs, resolve_names
+from kg.ingest import person_refs
+from nlp.resolve import canonical_names
 from kg.versions import link_revisions
 from nlp import extract as extractors
 from nlp.read import read
@@ -33,7 +34,7 @@ def store() -> ox.Store:
     docs = [d for f in ("000_ef67688da2edb598.txt", "001_7a86a0afad391c44.txt", "002_49448199a3dea4d2.txt")
             for d in read(ROOT / "seeds" / f)]
     staged = [(d, segment(d), extractors.extract(d)) for d in docs]
-    names = resolve_names(person_refs([r for _d, _p, recs in staged for r in recs]), [])
+    names = canonical_names(person_refs([r for _d, _p, recs in staged for r in recs]), known=[])
     s = ox.Store()
     for doc, passages, records in staged:
         dg = build(doc, passages, records, names=names)
