@@ -119,7 +119,7 @@ def test_sub_measures_are_linked_to_their_row(plans):
 @pytest.mark.parametrize("key, cells, values", [(SEPT, 165, 212), (ASCH, 200, 201), (OCT, 165, 215), (ASCSC, 221, 232)])
 def test_every_value_cell_is_observed(plans, key, cells, values):
     doc, records, g = plans[key]
-    obs = list(g.subjects(RDF.type, QB.Observation))
+    obs = [o for o in g.subjects(RDF.type, QB.Observation) if (o, CKG.amountOf, None) not in g]  # money: its own test
     covered = {str(g.value(o, CKG.cell)) for o in obs}
     assert len(value_cells(doc)) == len(covered) == cells
     assert covered == value_cells(doc)

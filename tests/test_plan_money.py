@@ -150,3 +150,12 @@ def test_fixture_money(plans):
 def test_dates_are_day_first():
     assert parse_date("06/10/2020") == date(2020, 10, 6)
     assert parse_date("31/02/2020") is None and parse_date("tbc") is None
+
+
+def test_money_amounts_are_observations_of_their_line(engine):
+    rows = {(r["t"].value, r["k"].value.split("#")[-1], r["p"].value) for r in engine.sparql(
+        'SELECT DISTINCT ?t ?k ?p WHERE { ?o a qb:Observation ; ckg:amountOf ?line ; ckg:valueText ?t ; '
+        'ckg:valueKind ?k ; ckg:period/rdfs:label ?p . ?line rdfs:label "Early Help and Social Care" ; '
+        'ckg:inPlan <https://w3id.org/councilkg/id/doc/escc/childrens-services-portfolio-plan-2020-10> }')}
+    assert ("57,047", "Net", "2020/21") in rows and ("68,160", "Gross", "2020/21") in rows
+    assert not list(engine.sparql("SELECT ?o WHERE { ?o ckg:amountOf ?x ; ckg:measure ?y }"))

@@ -1,23 +1,23 @@
 """Plan money -> triples: budget lines, capital projects and procurements.
 
-Amounts are `ckg:MoneyAmount`s, shaped like observations (`ckg:amountOf` the line or
+Amounts are `qb:Observation`s (and `ckg:MoneyAmount`s), observations (`ckg:amountOf` the line or
 project, `ckg:valueKind` Gross / Income / Net …, `ckg:unit` GBPThousands, `ckg:period`
 for year columns, `ckg:amountScope` for "Total for Scheme" / "Previous Years"), each
-with its cell. They are not `qb:Observation`s because `ckg:measure` ranges over
-`ckg:Measure` (performance measures) only.
+with its cell. They point to what they measure with `ckg:amountOf`, not `ckg:measure`,
+which ranges over performance measures (`ckg:Measure`) only.
 """
 from __future__ import annotations
 
 from rdflib import URIRef
 
 from kg.build.core import DocGraph
-from kg.vocab import CKG, DCT
+from kg.vocab import CKG, DCT, QB
 from nlp.extract.plan_money import Amount, BudgetLine, CapitalProject, Procurement
 
 
 def amount_triples(dg: DocGraph, owner: URIRef, a: Amount) -> None:
     line, col = a.cell.split("/")
-    node = dg.typed(dg.node("amount", line, col, a.kind), CKG.MoneyAmount)
+    node = dg.typed(dg.node("amount", line, col, a.kind), CKG.MoneyAmount, QB.Observation)
     dg.add(node, CKG.amountOf, owner)
     dg.add(node, CKG.cell, a.cell)
     dg.add(node, CKG.columnLabel, a.column)
