@@ -80,7 +80,7 @@ class OutlineIntents:
 
     def _names_role(self, q: Question, role: str) -> bool:
         """The question names this role, not only part of a longer one ("Interim Deputy Director of …")."""
-        return self.catalog._lexical(set(tokens(role)), self._asked(tokens(q.text)))[1] >= MIN_COVERAGE
+        return self.catalog.overlap(set(tokens(role)), self._asked(tokens(q.text)))[1] >= MIN_COVERAGE
 
     def _asked(self, words) -> set[str]:
         same = synonyms()  # "chaired" names the Chairman
@@ -92,7 +92,7 @@ class OutlineIntents:
         topic = self._asked(q.topic)
         best, best_key = None, (0.0, False, "", 0)
         for r in self.engine.store.query(MEMBERSHIPS_QUERY):
-            f1, cov = self.catalog._lexical(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
+            f1, cov = self.catalog.overlap(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
             when = r["when"].value if r["when"] is not None else ""
             src = self.entries.get(r["src"].value) if r["src"] is not None else None
             key = (round(f1, 3), same_month(q, when), when, len(topic & set(tokens(src.text))) if src else 0)

@@ -82,7 +82,7 @@ class Engine:
                          int(r["a"].value), int(r["b"].value),
                          *(r[v].value if r[v] else "" for v in ("section", "kind", "headers")))
                    for r in self.store.query(PASSAGES_QUERY)]
-        index = PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
+        index = self._new_index()
         stats = index.build(entries, embed=self.settings.embed)
         index.save()
         self._index = index
@@ -95,10 +95,13 @@ class Engine:
             self._embedder = Embedder()
         return self._embedder
 
+    def _new_index(self) -> PassageIndex:
+        return PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
+
     @property
     def index(self) -> PassageIndex:
         if self._index is None:
-            index = PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
+            index = self._new_index()
             index.load()
             self._index = index
         return self._index

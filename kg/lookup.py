@@ -90,7 +90,7 @@ class Catalog:
         self.embedder = embedder
         self.vectors = embedder.encode([label for _, label, _, _ in self.items]) if embedder and self.items else None
 
-    def _lexical(self, q: set[str], ts: set[str]) -> tuple[float, float]:
+    def overlap(self, q: set[str], ts: set[str]) -> tuple[float, float]:
         """(F1 of label and question coverage, question coverage), IDF-weighted."""
         f1, cov_q, _ = self._coverage(q, ts)
         return f1, cov_q
@@ -109,9 +109,7 @@ class Catalog:
         q = set(topic)
         dense = None
         if self.vectors is not None:
-            encode = getattr(self.embedder, "encode_query", None)  # shares the vector retrieval computed
-            v = encode(question) if encode else self.embedder.encode([question])[0]
-            dense = self.vectors @ v
+            dense = self.vectors @ self.embedder.encode_query(question)  # the vector retrieval computed
         out, spelt = [], spelt_out(question)
         for i, (iri, label, kind, doc) in enumerate(self.items):
             if kind not in kinds:

@@ -79,13 +79,14 @@ class OxigraphStore:
     def replace_graph(self, graph: str, triples: Graph | Iterable[tuple]) -> None:
         """Make `graph` hold exactly `triples`, atomically: readers and crashes see old or new, never half."""
         staging = ox.NamedNode(STAGING + graph)
-        self.ox.remove_graph(staging) if self.ox.contains_named_graph(staging) else None
+        self.remove_graph(staging.value)
         quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), staging) for s, p, o in triples]
         self.ox.add_graph(staging)
         self.ox.extend(quads)  # transactional
         # one update = one transaction: the swap is all or nothing
         self.ox.update(f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT <{staging.value}> TO <{graph}>")
-        self.ox.flush() if self.path is not None else None
+        if self.path is not None:
+            self.ox.flush()
 
     def remove_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)
