@@ -5,7 +5,7 @@ The CLI and the HTTP API only build an `Engine` and call it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -110,14 +110,16 @@ class Engine:
     def sparql(self, query: str, bindings: dict | None = None):
         return self.store.query(query, bindings)
 
-    def search(self, q: str, k: int = 10, mode: str = "hybrid") -> list[tuple[Entry, float]]:
+    def search(self, q: str, k: int = 10, mode: str = "hybrid",
+               documents: Container[str] | None = None) -> list[tuple[Entry, float]]:
+        """Ranked passages, from the given documents only when `documents` is set."""
         if not self.settings.embed and mode != "bm25":
             mode = "bm25"
-        return self.index.search(q, k=k, mode=mode)
+        return self.index.search(q, k=k, mode=mode, documents=documents)
 
     def ask(self, q: str, k: int = 5) -> dict:
         if self._answerer is None:
-            from kg.answer import Answerer
+            from kg.ask import Answerer
             self._answerer = Answerer(self)
         return self._answerer.ask(q, k=k)
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Container
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -191,16 +192,25 @@ class PassageIndex:
         out[ids[0]] = scores[0]
         return out
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", depth: int = 100) -> list[tuple[Entry, float]]:
-        """Top-k entries. mode: hybrid (RRF of BM25 and dense), bm25, or dense."""
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", depth: int = 100,
+               documents: Container[str] | None = None) -> list[tuple[Entry, float]]:
+        """Top-k entries, from the given documents only when `documents` is set.
+        mode: hybrid (RRF of BM25 and dense), bm25, or dense."""
         if not self.entries or not query.strip():
             return []
+        keep = np.array([e.document in documents for e in self.entries]) if documents else None
         lists = []
         if mode in ("hybrid", "bm25"):
             s = self.bm25_scores(query)
-            lists.append((1.0, [i for i in np.argsort(-s)[:depth] if s[i] > 0]))
+            if keep is not None:
+                s = np.where(keep, s, 0.0)
+            lists.append((1.0, [i for i in np.argsort(-s, kind="stable")[:depth] if s[i] > 0]))
         if mode in ("hybrid", "dense"):
-            lists.append((0.8, list(np.argsort(-self.dense_scores(query))[:depth])))
+            d = self.dense_scores(query)
+            order = np.argsort(-d, kind="stable")
+            if keep is not None:
+                order = order[keep[order]]
+            lists.append((0.8, list(order[:depth])))
         fused: dict[int, float] = {}
         for weight, ranked in lists:
             for rank, i in enumerate(ranked):

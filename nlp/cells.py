@@ -2,8 +2,10 @@
 
 `parse_cell` turns one cell into typed `Value`s with verbatim text ("Ac Year 18/19
 ESCC 62.7% National Average 65.3%" -> two values); `parse_amount` reads a money cell.
-Units, areas, statuses and the words that make a number not a value live in
-`nlp/data/tables.json` (see `nlp.table_rules`).
+`AMOUNT` and `read_amount` are the one home for reading an amount as written anywhere
+("£4.1m", "€2.5 million", "(1,234)", "2.99%"): currency, scale words and brackets;
+`money_scale` reads a table's "£000" / "£m" header. Units, areas, statuses and the
+words that make a number not a value live in `nlp/data/tables.json` (see `nlp.table_rules`).
 """
 from __future__ import annotations
 
@@ -43,16 +45,67 @@ def split_subitems(text: str) -> tuple[str, list[tuple[str, str]]]:
     return text[:marks[0].start()].strip(), items
 
 
-def parse_amount(text: str) -> Decimal | None:
+CURRENCIES = {"£": "GBP", "€": "EUR", "$": "USD"}
+SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "million": 10**6, "bn": 10**9, "billion": 10**9}
+
+# One amount as written: "(£1.2m)", "-€500", "£4.1 million", "1,234.5", "2.99%", "3 per cent".
+AMOUNT = re.compile(
+    r"(?<![\w.,:/£€$])(?P<open>\(\s*)?(?P<minus>[-−]\s?)?(?P<cur>[£€$])?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?![\d/]|\.\d|,\d{3})"
+    r"(?:\s?(?P<scale>bn|billion|million|mn|m|k|thousand)\b)?"
+    r"(?P<pct>\s?%|\s?per\s?cent\b)?(?P<close>(?(open)\s*\)))", re.I)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount read from text: the scaled number, its currency or unit, and where it was."""
+
+    text: str                    # verbatim, as matched
+    number: Decimal              # scaled: "£4.1m" -> 4100000; negative for "(1,234)" and "-5"
+    currency: str | None         # GBP | EUR | USD
+    unit: str                    # unit concept name: GBP, EUR, USD, Percent, Count
+    start: int = 0
+    end: int = 0
+
+
+def read_amount(m: re.Match, scale: int = 1, currency: str | None = None) -> Amount:
+    """The `Amount` of an `AMOUNT` match; `scale`/`currency` come from a "£000" header, if any."""
+    number = Decimal(m.group("num").replace(",", ""))
+    if m.group("scale"):
+        scale = SCALES[m.group("scale").lower()]
+    currency = CURRENCIES.get(m.group("cur") or "", currency)
+    negative = (m.group("open") and m.group("close")) or m.group("minus")
+    number = (-number if negative else number) * scale
+    unit = "Percent" if m.group("pct") else currency or "Count"
+    return Amount(m.group(0).strip(), number.normalize() if number != number.to_integral() else number.quantize(Decimal(1)),
+                  None if m.group("pct") else currency, unit, m.start(), m.end())
+
+
+def money_scale(text: str) -> tuple[str | None, int]:
+    """(currency, scale) of a table caption or header: "£000" -> ("GBP", 1000), "€m" -> ("EUR", 10**6)."""
+    m = re.search(r"([£€$])\s*'?\s*(000|k\b|m\b|bn\b|thousands?|millions?|billions?)?", text, re.I)
+    if not m:
+        return None, 1
+    word = (m.group(2) or "").lower()
+    scale = 1000 if word == "000" else SCALES.get(word.rstrip("s"), 1)
+    return CURRENCIES[m.group(1)], scale
+
+
+def parse_amount(text: str, scale: int = 1, currency: str | None = None) -> Decimal | None:
     """A money cell: "1,645" -> 1645, "(1,299)" -> -1299, "-" -> 0, "250**" -> 250, "n/a"/"**" -> None."""
+    found = parse_cell_amount(text, scale, currency)
+    return found if found is None or isinstance(found, Decimal) else found.number
+
+
+def parse_cell_amount(text: str, scale: int = 1, currency: str | None = None) -> Amount | Decimal | None:
+    """A whole cell as one amount (an `Amount`), `Decimal(0)` for a nil dash, or None."""
     t = text.strip().rstrip("*†‡").strip()
     if rules()["nil"].match(t):
         return Decimal(0)
-    m = re.fullmatch(r"(\()?\s*(-|−)?£?\s*(\d[\d,]*(?:\.\d+)?)\s*(\))?", t)
+    m = AMOUNT.fullmatch(t)
     if not m:
         return None
-    value = Decimal(m.group(3).replace(",", ""))
-    return -value if (m.group(1) and m.group(4)) or m.group(2) else value
+    return read_amount(m, scale, currency)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Pattern files in `nlp/patterns/*.jsonl` hold one JSON object per line, dispatche
 ``label`` lines are EntityRuler patterns (string patterns double as aliases: their ``id``
 is the canonical name), ``lead_in`` / ``not_name_tail`` lines are filter words for
 spans, ``relation`` lines are read by `nlp.extract.mentions`. Honorifics and other
-words around people's names live in `nlp/data/people.json`. No spaCy here: lookups
+words around people's names live in `nlp/data/people.json`, common given names in
+`nlp/data/given_names.txt`. No spaCy here: lookups
 work without loading a model.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 PEOPLE_FILE = Path(__file__).parent / "data" / "people.json"
+GIVEN_NAMES_FILE = Path(__file__).parent / "data" / "given_names.txt"
 _SMALL_WORDS = {"and", "of", "for", "the", "in", "on", "to", "with", "a", "an", "by", "at", "or"}
 
 
@@ -34,6 +36,13 @@ def pattern_lines() -> tuple[dict, ...]:
 def people_data() -> dict:
     """Honorifics, post-nominals and bracketed roles (see `nlp/data/people.json`)."""
     return json.loads(PEOPLE_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Common given names ("Peter", "Mairead"): whitespace-separated, `#` starts a comment line."""
+    lines = GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
 @cache

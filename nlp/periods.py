@@ -2,6 +2,8 @@
 
 "2021/22", "2021-22", "2016-17", "Ac Year 18/19", "academic year 2018/19" -> Period.
 UK financial years run 1 April – 31 March; academic years 1 September – 31 August.
+Quarters ("Q3", "quarter 3", "third quarter") and financial-year months ("month 9",
+"M9", "period 9") of a report are read by `quarter_in` and `month_in`.
 """
 from __future__ import annotations
 
@@ -58,3 +60,22 @@ def parse_period(text: str, default_kind: str = "financial") -> Period | None:
     """The first period named in `text`, or None."""
     found = find_periods(text, default_kind)
     return found[0][0] if found else None
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b|\b(first|second|third|fourth)\s+quarter\b", re.I)
+_MONTH = re.compile(r"\b(?:(?:month|period)\s?|M)(1[0-2]|0?[1-9])\b(?![/.:]\d)", re.I)
+
+
+def quarter_in(text: str) -> int | None:
+    """The quarter named in `text` ("Q3", "Quarter 3", "third quarter") or None."""
+    m = _QUARTER.search(text)
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _ORDINALS[m.group(3).lower()]
+
+
+def month_in(text: str) -> int | None:
+    """The month of the financial year named in `text` ("month 9", "Month 9", "M9", "period 9") or None."""
+    m = _MONTH.search(text)
+    return int(m.group(1)) if m else None

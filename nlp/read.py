@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from nlp import sidecar
 from nlp.errors import ReadError
+from nlp.identity import (HEAD_LINES, UNKNOWN_COUNCIL, body_in, built_title, council_in_head, council_key,
+                          council_mentioned, council_name, kind_label, kind_of, parse_date, parse_year, read_identity)
 from nlp.model import Document
+from nlp.sidecar import Sidecar
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
-_COUNCILS = json.loads((Path(__file__).parent / "data" / "councils.json").read_text(encoding="utf-8"))
 
 _PLAN_TITLE = re.compile(r"^\W*portfolio plan\s+((?:19|20)\d\d)\s*/\s*\d\d\s*[-–—]+\s*((?:19|20)\d\d)\s*/\s*\d\d", re.I)
 _MONTHS = "january february march april may june july august september october november december".split()
@@ -98,21 +99,10 @@ def split(lines: list[str]) -> list[tuple[int, int]]:
 
 # -- metadata -------------------------------------------------------------------------
 def council_of(text: str) -> tuple[str, str]:
-    """(name, key) of the council a document belongs to: most-mentioned known council,
-    else the most frequent "X County/City/Borough Council"."""
-    scores = Counter()
-    for c in _COUNCILS:
-        for alias in c["aliases"]:
-            scores[c["name"]] += len(re.findall(r"\b" + re.escape(alias) + r"\b", text))
-    if scores and scores.most_common(1)[0][1] > 0:
-        name = scores.most_common(1)[0][0]
-        return name, next(c["key"] for c in _COUNCILS if c["name"] == name)
-    found = Counter(m.group(0) for m in re.finditer(
-        r"\b(?:[A-Z][a-z]+ ){1,3}(?:County|City|Borough|District|Metropolitan Borough) Council\b", text))
-    if found:
-        name = found.most_common(1)[0][0]
-        return name, "".join(w[0] for w in name.split()).lower()
-    return "Unknown council", "unknown"
+    """(name, key) of the council a text belongs to: named in its opening, else most mentioned."""
+    head = [l for l in text.splitlines()[:80] if l.strip()][:HEAD_LINES]
+    name = council_in_head(head) or council_mentioned(text)
+    return (name, council_key(name)) if name else UNKNOWN_COUNCIL
 
 
 def _month_date(text: str) -> date | None:
@@ -135,59 +125,103 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[*#_]+", " ", s)).strip()
 
 
-def describe(lines: list[str]) -> dict:
-    """doc_type, title, key stem, issued and period of one document's lines."""
-    head = [l for l in lines[:80] if l.strip()]
-    text_head = "\n".join(head)
+def _plan(head: list[str]) -> dict | None:
+    """A portfolio plan: its name line above 'Portfolio Plan yyyy/yy – yyyy/yy'."""
     for i, line in enumerate(head[:12]):
         m = _PLAN_TITLE.match(line.strip())
         if m:
             name = _clean(head[i - 1]) if i > 0 else ""
             first, last = int(m.group(1)), int(m.group(2))
-            issued = _month_date(text_head)
+            issued = _month_date("\n".join(head))
             period_txt = f"{first}/{(first + 1) % 100:02d}–{last}/{(last + 1) % 100:02d}"
             stamp = issued.strftime("%Y-%m") if issued else str(first)
             return dict(doc_type="PortfolioPlan", title=f"{name} Portfolio Plan {period_txt}".strip(),
                         key=f"{name} portfolio plan {stamp}", issued=issued, period=(first, last))
-    fields = {k.strip().lower(): v.strip() for k, v in
+    return None
+
+
+def _report(head: list[str]) -> dict | None:
+    """A committee report opening with 'Report to:', 'Date:', 'Title of report:' fields."""
+    fields = {k.strip().lower().rstrip(":"): v.strip() for k, v in
               (l.split("\t", 1) if "\t" in l else l.split(":", 1) for l in head[:10] if ":" in l or "\t" in l)}
-    fields = {k.rstrip(":"): v for k, v in fields.items()}
-    if "report to" in fields:
-        to, subject = _clean(fields["report to"]), _clean(fields.get("title of report", "report"))
-        issued = first_full_date(fields.get("date", "")) or first_full_date(text_head)
-        doc_type = "ScrutinyReport" if "scrutiny" in to.lower() else "Report"
-        stamp = issued.isoformat() if issued else ""
-        return dict(doc_type=doc_type, title=f"{to}: {subject}", key=f"{to} report {stamp}", issued=issued, period=None)
-    if re.search(r"^\W*agenda\W*$", text_head, re.I | re.M):
-        bodies = [_clean(l) for l in head[:30] if re.search(r"committee|panel|board", l, re.I)]
-        body = max(bodies, key=len) if bodies else "Committee"
-        body = _titlecase(body) if body.isupper() else body
-        issued = first_full_date(text_head)
-        stamp = issued.isoformat() if issued else ""
-        when = f", {issued.day} {issued.strftime('%B %Y')}" if issued else ""
-        return dict(doc_type="AgendaPack", title=f"{body} agenda pack{when}", key=f"{body} agenda pack {stamp}",
-                    issued=issued, period=None)
-    title = _clean(head[0]) if head else "Untitled document"
-    issued = _month_date(text_head) or first_full_date(text_head)
-    return dict(doc_type="Report", title=title, key=f"{title} {issued or ''}", issued=issued, period=None)
+    if "report to" not in fields:
+        return None
+    to, subject = _clean(fields["report to"]), _clean(fields.get("title of report", "report"))
+    issued = first_full_date(fields.get("date", "")) or first_full_date("\n".join(head))
+    doc_type = "ScrutinyReport" if "scrutiny" in to.lower() else "Report"
+    return dict(doc_type=doc_type, title=f"{to}: {subject}", key=f"{to} report {issued.isoformat() if issued else ''}",
+                issued=issued, period=None, body=body_in(to))
+
+
+def _agenda(head: list[str]) -> dict | None:
+    """An agenda pack: an 'AGENDA' line under the body's name and the meeting date."""
+    text_head = "\n".join(head)
+    if not re.search(r"^\W*agenda\W*$", text_head, re.I | re.M):
+        return None
+    bodies = [_clean(l) for l in head[:30] if re.search(r"committee|panel|board", l, re.I)
+              and len(l) <= 100 and not re.search(r"\bheld\b", l, re.I)]
+    body = max(bodies, key=len) if bodies else "Committee"
+    body = _titlecase(body) if body.isupper() else body
+    issued = first_full_date(text_head)
+    when = f", {issued.day} {issued.strftime('%B %Y')}" if issued else ""
+    return dict(doc_type="AgendaPack", title=f"{body} agenda pack{when}", issued=issued, period=None,
+                key=f"{body} agenda pack {issued.isoformat() if issued else ''}", body=body_in(body),
+                meeting_date=issued)
+
+
+def _generic(lines: list[str], side: Sidecar, stem: str) -> dict:
+    """Any other paper: identity from its opening, the sidecar where the text is silent."""
+    ident = read_identity(lines)
+    body = ident.body or body_in(side.kind)
+    side_date = re.sub(r"\(.*", "", side.date)  # "2021 (meeting after 8 June 2021)": the note is not the date
+    issued = ident.issued or parse_date(side_date)
+    year = (issued or ident.meeting_date).year if (issued or ident.meeting_date) else parse_year(side_date)
+    doc_type = _kind(ident, side, stem)
+    title = ident.title or _clean(side.title)
+    when = issued.isoformat() if issued else ""
+    key = f"{title} {when or body} {'' if when else year or ''}"
+    if not title:  # built from what is known; the file stem keeps undated ones apart
+        title = built_title(doc_type, body, ident.meeting_date or issued, year)
+        key = f"{body} {kind_label(doc_type)} {when or year or ''} {'' if when else stem}"
+    return dict(doc_type=doc_type, title=title, key=key, issued=issued, period=None, body=body,
+                meeting_date=ident.meeting_date, year=year, council=ident.council)
+
+
+def _kind(ident, side: Sidecar, stem: str) -> str:
+    """The text's kind first; a specific kind from the sidecar or file name words where it is only 'Report'."""
+    if ident.doc_type not in ("", "Report"):
+        return ident.doc_type
+    words = re.sub(r"[_\W]+", " ", stem)
+    hint = ("Minutes" if re.search(r"\bminutes?\b", side.kind, re.I) else kind_of(side.kind)) or kind_of(words)
+    return hint if hint and hint != "Report" else "Report"
+
+
+def describe(lines: list[str], side: Sidecar = Sidecar(), stem: str = "") -> dict:
+    """doc_type, title, key stem, issued, period, body and dates of one document's lines."""
+    head = [l for l in lines[:80] if l.strip()]
+    return _plan(head) or _report(head) or _agenda(head) or _generic(lines, side, stem)
 
 
 def read(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Document]:
     """Every document in one file. Raises ReadError naming the file when it cannot be read."""
     path = Path(path)
     text, sha, warnings = load_text(path, max_bytes)
+    side = sidecar.load(path)
     lines = text.split("\n")
     if lines and not lines[-1]:
         lines.pop()  # the final newline ends the last line; it does not start another
     docs = []
     for start, end in split(lines):
         part = lines[start:end]
-        meta = describe(part)
-        council, council_key = council_of("\n".join(part))
+        meta = describe(part, side, path.stem)
+        name = meta.pop("council", "") or council_in_head([l for l in part[:80] if l.strip()][:HEAD_LINES])
+        name = name or council_name(side.council) or council_mentioned("\n".join(part))
+        meta["year"] = meta.get("year") or (meta["issued"].year if meta["issued"] else None)
         sub_sha = sha if (start, end) == (0, len(lines)) else hashlib.sha256("\n".join(part).encode()).hexdigest()
         docs.append(Document(
-            key=_key(meta.pop("key")), council=council, council_key=council_key, sha256=sub_sha,
-            source=path.name, line_start=start + 1, lines=tuple(part), warnings=tuple(warnings), **meta))
+            key=_key(meta.pop("key")), council=name or UNKNOWN_COUNCIL[0], council_key=council_key(name) if name else UNKNOWN_COUNCIL[1],
+            sha256=sub_sha, source=path.name, line_start=start + 1, lines=tuple(part), warnings=tuple(warnings),
+            source_url=side.url, **meta))
     return docs
 
 
@@ -199,15 +233,16 @@ def _titlecase(s: str) -> str:
 
 def _key(stem: str) -> str:
     s = re.sub(r"['’]", "", stem.lower())
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:90]
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:120].strip("-")
 
 
 def iter_files(paths: list[str | Path]) -> list[Path]:
-    """Files named, and files under directories named, sorted; hidden files skipped."""
+    """Files named, and files under directories named, sorted; hidden files and sidecars skipped."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(x.startswith(".") for x in f.relative_to(p).parts)))
-        else:
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not sidecar.is_sidecar(f)
+                              and not any(x.startswith(".") for x in f.relative_to(p).parts)))
+        elif not sidecar.is_sidecar(p):
             out.append(p)
     return out

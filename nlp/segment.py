@@ -17,6 +17,9 @@ _TAG = re.compile(r"<[^>]+>")
 _LIST = re.compile(r"^\s*(?:[-•*▪●◦❖]\s+|\(?[ivx]{1,4}\)\s+|\(?[a-z]\)\s+)")
 _NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
+_ENDS = re.compile(r"[.!?:;]['’\"”)]?\s*$")
+MAX_WRAP = 130        # PDF text wrapped at a page's width: lines no longer than this …
+WRAPPED_SHARE = 0.2   # … and at least this share of them stopping near it mid-sentence
 _NUMERIC = re.compile(r"^(?:[\s(£$-]*[\d.,]+%?\)?|\d{1,2}/\d{1,2}/\d{2,4}|[-–*]+|n/?a)\s*$", re.I)
 
 
@@ -38,6 +41,66 @@ def _blocks(doc: Document) -> Iterator[list[tuple[int, str]]]:
             run.append((n, line))
     if run:
         yield run
+
+
+def wrap_width(doc: Document) -> int | None:
+    """The line width a PDF conversion wrapped the text at, when it did: most prose lines then stop
+    near one width without ending a sentence. None for text whose lines are whole paragraphs."""
+    lines = [l.rstrip() for _, l in doc.numbered() if l.strip() and "\t" not in l]
+    if len(lines) < 10:
+        return None
+    width = sorted(map(len, lines))[int(len(lines) * 0.9)]
+    near = sum(0.75 * width <= len(l) <= 1.05 * width and not _ENDS.search(l) for l in lines)
+    return width if width <= MAX_WRAP and near >= WRAPPED_SHARE * len(lines) else None
+
+
+def _rejoined(blocks: Iterator[list[tuple[int, str]]], width: int | None) -> Iterator[list[tuple[int, str]]]:
+    """Blocks of wrapped text put back together: a block whose last line runs to the wrap width without
+    ending a sentence continues in the next; a run of three or more one-line cells (a table converted
+    one cell per line) holding a number becomes one block."""
+    if width is None:
+        yield from blocks
+        return
+    pending: list[tuple[int, str]] = []
+    cells: list[list[tuple[int, str]]] = []
+    for block in blocks:
+        if _is_cell(block, width) and not (pending and _continues(pending, block, width)):
+            if pending:
+                yield pending
+                pending = []
+            cells.append(block)
+            continue
+        if cells:
+            yield from _cell_run(cells)
+            cells = []
+        if pending and _continues(pending, block, width):
+            pending = pending + block
+            continue
+        if pending:
+            yield pending
+        pending = block
+    if pending:
+        yield pending
+    if cells:
+        yield from _cell_run(cells)
+
+
+def _is_cell(block: list[tuple[int, str]], width: int) -> bool:
+    text = block[0][1].strip()
+    return len(block) == 1 and "\t" not in text and len(text) < 0.5 * width and not _ENDS.search(text)
+
+
+def _cell_run(cells: list[list[tuple[int, str]]]) -> Iterator[list[tuple[int, str]]]:
+    if len(cells) >= 3 and any(re.search(r"\d", b[0][1]) for b in cells):
+        yield [line for b in cells for line in b]
+    else:
+        yield from cells
+
+
+def _continues(prev: list[tuple[int, str]], block: list[tuple[int, str]], width: int) -> bool:
+    last, first = prev[-1][1].rstrip(), block[0][1]
+    return "\t" not in last + first and len(last) >= 0.75 * width and not _ENDS.search(last) \
+        and not _LIST.match(first) and not _NUMBERED.match(first)
 
 
 def _is_heading(block: list[tuple[int, str]]) -> bool:
@@ -116,7 +179,7 @@ def segment(doc: Document, skip: set[int] | frozenset[int] = frozenset()) -> lis
     passages: list[Passage] = []
     section: list[str] = [doc.title]
     headers: tuple[str, ...] = ()
-    for block in _blocks(doc):
+    for block in _rejoined(_blocks(doc), wrap_width(doc)):
         block = [(n, l) for n, l in block if n not in skip]
         if not block:
             continue

@@ -6,7 +6,9 @@ agenda items, papers, reports and work programmes.
   minutes and resolutions hang under it, so any document reaches the same nodes;
 - attendance is an `ckg:Attendance` node per person and meeting as one document
   states it, plus the shortcuts `person ckg:attended|ckg:apologised meeting`;
-- membership is an `org:Membership` of the committee (party, role) asserted by the document.
+- membership is an `org:Membership` of the committee (party, role) asserted by the document;
+- the person presiding is `meeting ckg:chairedBy person` (and `ckg:inChair true` on the attendance).
+Motions, votes and elections are built by `kg.build.motions`.
 """
 from __future__ import annotations
 
@@ -73,10 +75,18 @@ def attendance(dg: DocGraph, rec: M.AttendanceRecord) -> None:
     dg.add(node, CKG.capacity, rec.capacity)
     if rec.minute is not None:
         dg.add(node, CKG.forMinute, minute(dg, rec.meeting, rec.minute))
-    dg.add(person, CKG.apologised if rec.kind == "apologies" else CKG.attended, m)
+    if rec.chair:
+        dg.add(node, CKG.inChair, True)
+        dg.add(m, CKG.chairedBy, person)
+    if rec.kind in _SHORTCUT:
+        dg.add(person, _SHORTCUT[rec.kind], m)
     dg.derive(node, rec.line)
-    if rec.capacity and rec.kind != "apologies":
+    if rec.capacity and rec.kind in ("present", "also_present", "in_attendance"):
         capacity_membership(dg, rec)
+
+
+_SHORTCUT = {"present": CKG.attended, "also_present": CKG.attended, "in_attendance": CKG.attended,
+             "apologies": CKG.apologised}
 
 
 def capacity_membership(dg: DocGraph, rec: M.AttendanceRecord) -> None:
@@ -127,10 +137,14 @@ def minute_record(dg: DocGraph, rec: M.MinuteRecord) -> None:
 
 
 def resolution(dg: DocGraph, rec: M.ResolutionRecord) -> None:
-    node = scoped_iri(minute(dg, rec.meeting, rec.minute), "resolution", rec.ordinal)
+    """A resolution under its minute, or under the meeting when the minutes are not numbered."""
+    under = meeting(dg, rec.meeting) if rec.minute is None else minute(dg, rec.meeting, rec.minute)
+    node = scoped_iri(under, "resolution", rec.ordinal)
     dg.typed(node, CKG.Resolution, label=rec.text[:120])
     dg.add(node, CKG.text, rec.text)
-    dg.add(node, CKG.resolvedIn, minute(dg, rec.meeting, rec.minute))
+    dg.add(node, CKG.ofMeeting, meeting(dg, rec.meeting))
+    if rec.minute is not None:
+        dg.add(node, CKG.resolvedIn, under)
     dg.add(node, CKG.ordinal, rec.ordinal)
     dg.add(node, CKG.formal, rec.formal)
     dg.derive(node, rec.line)

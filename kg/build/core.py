@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -144,12 +145,18 @@ class DocGraph:
 
 
 def document_triples(dg: DocGraph) -> None:
-    """The document node itself: type, title, dates, source and council."""
+    """The document node itself: type, title, dates, body, source and council."""
     d, doc = dg.iri, dg.doc
     dg.typed(d, CKG[doc.doc_type], FOAF.Document)
     dg.add(d, DCT.title, doc.title)
     dg.add(d, RDFS.label, doc.title)
     dg.add(d, DCT.issued, doc.issued)
+    dg.add(d, CKG.meetingDate, doc.meeting_date)
+    if doc.year and not doc.issued:
+        dg.add(d, DCT.date, Literal(str(doc.year), datatype=XSD.gYear))
+    dg.add(d, CKG.documentBody, doc.body)
+    if doc.source_url:
+        dg.add(d, DCT.source, URIRef(quote(doc.source_url, safe=":/?&=%#+,;~@!$'()*")))
     dg.add(d, CKG.sha256, doc.sha256)
     dg.add(d, CKG.sourceFile, doc.source)
     dg.add(d, CKG.lineStart, doc.line_start)

@@ -60,10 +60,11 @@ class PaperRecord:
 class AttendanceRecord:
     meeting: MeetingRef
     person: PersonRef
-    kind: str                    # present | also_present | in_attendance | apologies
+    kind: str                    # present | also_present | in_attendance | apologies | absent
     capacity: str | None         # "Chairman", an officer's job title …
     minute: int | None           # attendance for one item only
     line: int
+    chair: bool = False          # presided over the meeting ("in the chair", "(Chairperson)")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class MinuteRecord:
 @dataclass(frozen=True)
 class ResolutionRecord:
     meeting: MeetingRef
-    minute: int
+    minute: int | None           # None when the minutes are not numbered
     ordinal: int
     text: str
     formal: bool                 # introduced by "RESOLVED"; False for "… agreed to note the report."
@@ -101,4 +102,46 @@ class DeclarationRecord:
     item_code: str | None
     text: str
     minute: int
+    line: int
+
+
+@dataclass(frozen=True)
+class MotionRecord:
+    """A motion, amendment or nomination put to the meeting, with who moved and seconded it."""
+    meeting: MeetingRef
+    minute: int | None
+    ordinal: int                 # order within the document
+    text: str                    # the sentence(s) stating the motion, verbatim
+    proposer: PersonRef | None
+    seconder: PersonRef | None
+    outcome: str | None          # carried | lost | withdrawn
+    unanimous: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """A recorded vote: totals and, when the minutes name them, who voted which way."""
+    meeting: MeetingRef
+    minute: int | None
+    motion: int | None           # ordinal of the motion voted on
+    ordinal: int
+    votes_for: int | None
+    votes_against: int | None
+    abstentions: int | None
+    names: tuple[tuple[str, PersonRef], ...]   # ("for" | "against" | "abstain", person)
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ElectionRecord:
+    """A person elected (or nominated) to an office: Mayor, Chair, Vice-Chair, Leader …"""
+    meeting: MeetingRef
+    minute: int | None
+    person: PersonRef
+    office: str
+    motion: int | None           # ordinal of the nomination motion, when moved and seconded
+    elected: bool                # False for a nomination the minutes do not say was carried
+    text: str
     line: int

@@ -17,7 +17,7 @@ from nlp.model import Document, PersonRef
 from nlp.ner import Entity, entities_many, load_pipeline, normalise
 
 APPLIES_TO = {"PortfolioPlan", "ScrutinyReport", "AgendaPack", "Agenda", "Minutes", "Report", "DecisionRecord",
-              "Scorecard", "BusinessPlan", "RiskRegister", "WorkProgramme"}
+              "Scorecard", "BusinessPlan", "RiskRegister", "WorkProgramme", "BudgetReport", "PerformanceReport"}
 ORGANISATIONS = {"ORG", "SERVICE", "PROVIDER"}
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
 _ALSO = r"(?: \(⟨\d+⟩\))?"   # an acronym in brackets after a name: "Trust (KCHFT)"

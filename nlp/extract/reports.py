@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nlp.model import Document, PersonRef
 from nlp.paper_text import clean
 
-APPLIES_TO = {"Report", "DecisionRecord"}
+APPLIES_TO = {"Report", "DecisionRecord", "BudgetReport", "PerformanceReport"}
 
 _LABEL = re.compile(r"^\s*(?:[-•]\s*)?(?:\d+(?:\.\d+)*\.?\s*)?\**\s*([A-Z][A-Za-z()'’ /&-]{1,60}?)\s*:\s*\**\s*(.*)$")
 _SECTION = re.compile(r"^\s*(#|\d+(\.\d+)*\.?\s+\S|\**\d+(\.\d+)*\.?\s)")

@@ -18,7 +18,7 @@ from nlp.extract.kpi import column_role, is_header, is_transposed, kpi_tables, t
 from nlp.extract.measure_cells import MONTH_YEAR, RULES, Cell, MeasureRow, fiscal_period, month_end, parse_cell
 from nlp.model import Document
 
-APPLIES_TO = {"Scorecard", "Report"}
+APPLIES_TO = {"Scorecard", "Report", "PerformanceReport"}
 _SUMMARY = re.compile(RULES["rag_summary"], re.I)
 _MATCH = 90
 

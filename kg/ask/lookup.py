@@ -1,4 +1,4 @@
-"""Find the graph node a question is about: labelled entities ranked by words and meaning.
+"""Step 3, look up: find the graph node a question is about: labelled entities ranked by words and meaning.
 
 The catalog holds every node of an answerable class with its label and the document
 graph it lives in. A question's topic words are matched against labels (IDF-weighted

@@ -1,4 +1,4 @@
-"""The facts of one graph node, and the one a question asks for.
+"""Step 3, look up (continued): the facts of one graph node, and the one a question asks for.
 
 A fact is a value node pointing at the entity (an observation or amount with its
 verbatim `ckg:valueText`, period, kind, area), a literal of the entity, or a labelled
@@ -15,9 +15,9 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from kg.index import stem, tokens
-from kg.question import MONTHS, Question, rules
+from kg.ask.parse import MONTHS, Question, rules
 
-QUERIES = Path(__file__).parent / "queries"
+QUERIES = Path(__file__).parent.parent / "queries"
 VALUES_QUERY = (QUERIES / "ask-entity-values.rq").read_text(encoding="utf-8")
 LINKS_QUERY = (QUERIES / "ask-entity-links.rq").read_text(encoding="utf-8")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b")
@@ -41,7 +41,8 @@ def _local(iri: str | None) -> str:
     return re.sub(r"^.*[#/]", "", iri or "")
 
 
-def _words(name: str) -> str:
+def words_of(name: str) -> str:
+    """A camel-case local name as words: "NationalAverage" -> "national average"."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
 
 
@@ -51,12 +52,12 @@ def facts_of(store, entity: str) -> list[Fact]:
     out = []
     for r in store.query(VALUES_QUERY, {"e": e}):
         kind, area = _local(_v(r, "kind")), _local(_v(r, "area"))
-        key = " ".join(x for x in (_words(kind), _v(r, "column"), _v(r, "scope"), _words(area)) if x)
+        key = " ".join(x for x in (words_of(kind), _v(r, "column"), _v(r, "scope"), words_of(area)) if x)
         out.append(Fact(key, r["text"].value, r["v"].value, _v(r, "src"), _v(r, "period") or "", kind, area,
                         month=_v(r, "month") or ""))
     for r in store.query(LINKS_QUERY, {"e": e}):
         pred = _local(r["p"].value)
-        out.append(Fact(_words(pred), r["label"].value, r["o"].value if isinstance(r["o"], NamedNode) else None,
+        out.append(Fact(words_of(pred), r["label"].value, r["o"].value if isinstance(r["o"], NamedNode) else None,
                         _v(r, "src"), predicate=pred))
     return out
 

@@ -1,4 +1,4 @@
-"""Question -> intent and slots, by rules kept in `kg/data/intents.json`.
+"""Step 1, parse: question -> intent and slots, by rules kept in `kg/ask/intents.json`.
 
 Slots: periods ("2021/22", "academic year 18/19"), value kind (target, outturn, net, …),
 a delivery-outcome number, codes (SCS03, SCHW 01), plan hints (month, year, version
@@ -20,15 +20,7 @@ MONTHS = "january february march april may june july august september october no
 
 @cache
 def rules() -> dict:
-    return json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8"))
-
-
-@cache
-def council_words() -> frozenset[str]:
-    """Words of known councils' names and aliases: they say whose document, not which entity."""
-    path = Path(__file__).resolve().parent.parent / "nlp" / "data" / "councils.json"
-    councils = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(t for c in councils for a in [c["name"], *c["aliases"]] for t in tokens(a))
+    return json.loads((Path(__file__).parent / "intents.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -57,8 +49,9 @@ def intent_of(text: str) -> str:
     return "passage"
 
 
-def parse(text: str) -> Question:
-    """Intent and slots of one question."""
+def parse(text: str, naming: frozenset[str] = frozenset()) -> Question:
+    """Intent and slots of one question. `naming` holds the words that name whose document
+    (councils, bodies): they scope the question and are not part of its topic."""
     low = text.lower()
     periods = tuple(dict.fromkeys(p for p, _, _ in find_periods(text)))
     kinds = tuple(k for k, words in rules()["kinds"].items() if any(re.search(rf"\b{w}\b", low) for w in words))
@@ -66,7 +59,7 @@ def parse(text: str) -> Question:
     codes = tuple(m.group(0).replace(" ", "").upper() for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}[a-z]?\b", text))
     months = tuple(m for m in MONTHS if re.search(rf"\b{m}\b", low))
     years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
-    drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws} | council_words()
+    drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws} | naming
     topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
     function = {stem(w) for w in rules()["function"]}
     words = tuple(t for t in tokens(text) if t not in function and not t.isdigit())

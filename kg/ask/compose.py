@@ -1,12 +1,12 @@
-"""What an intent handler returns, and the small helpers answers are made with."""
+"""Step 6, compose: what a handler returns (`Found`), and the helpers answers and responses are made with."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from kg.facts import QUERIES, asked_date
+from kg.ask.facts import QUERIES, asked_date, words_of  # noqa: F401  (words_of: one home, re-exported)
 from kg.index import Entry, tokens
-from kg.question import Question
+from kg.ask.parse import Question
 
 ROLE_QUERY = (QUERIES / "ask-role-holders.rq").read_text(encoding="utf-8")
 OUTCOME_QUERY = (QUERIES / "ask-delivery-outcome.rq").read_text(encoding="utf-8")
@@ -45,10 +45,6 @@ def named_year(q: Question, issued: str) -> bool:
 
 def norm_label(label: str) -> str:
     return " ".join(tokens(label))
-
-
-def words_of(name: str) -> str:
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
 
 
 def join_and(values: list[str]) -> str:

@@ -1,11 +1,19 @@
-"""Extractive short answers from passages: the sentence or cell that answers, never a whole passage."""
+"""Step 5, extract: the short answer a passage holds, by the type the question expects.
+
+A "who" gets a person's name with the role written beside it, a "how much" an amount with
+its currency or unit, a "how many" a number (or the count of a listed set of names), a
+"when" a date, a "which section" a reference and a "which risk" a name: each the span of
+the best supporting sentence or cell nearest the question's own words. Never a whole passage.
+"""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
 from kg.index import tokens
-from kg.question import Question, rules
+from nlp.entity_names import given_names
+from kg.ask.parse import Question, rules
 
 MAX_ANSWER = 300
 _NUMBER = re.compile(r"\d[\d,.]*%?")
@@ -177,3 +185,123 @@ def _column_score(q: Question, header: str, asked: set[str]) -> int:
     if (q.periods and not period) or (q.kinds and not kind):
         return 0
     return 2 * period + 2 * kind + len(asked & set(tokens(header)))
+
+
+# -- typed spans ------------------------------------------------------------------------
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_TITLE = r"(?:Councillors?|Cllrs?\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Prof\.?|Sir|Dame)"
+_SURNAME = r"(?:[A-Z]\. ?)*(?:O[’'] ?|Mc|Mac)?[A-Z][\w’'-]+"
+_ROLE = r"(?:\s?\(([^)]{2,80})\)|,\s((?:the\s)?[A-Z][\w&’' ()-]{2,80}?)(?=,|\.|\s(?:was|is|had|has|submitted|introduced|presented|said|reported|attended|acting)\b))"
+SPANS = {
+    "person": re.compile(rf"\b{_TITLE} +((?:[A-Z][\w’'-]+ )*{_SURNAME}){_ROLE}?"  # a title, then the role if written
+                         rf"|\b((?:[A-Z][a-z][\w’'-]+ ){{1,2}}{_SURNAME}){_ROLE}"),  # no title: the role says it is a person
+    "amount": re.compile(r"(?:-|\()?[£€$]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion|thousand)\b)?\)?"
+                         r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|bn|m)\b|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|(?<![:\d.])\b\d+\.\d+%?|\b\d+%"),
+    "count": re.compile(rf"\b(?<![/.£€$\d])(?!(?:19|20)\d\d\b)\d[\d,]*(?![\d/%]|\.\d)\b(?!(?:st|nd|rd|th)?\s+(?i:{_MONTHS}))|\b(?:{_NUMBER_WORDS})\b", re.I),
+    "date": re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/(?:19|20)?\d\d\b"
+                       rf"|\b(?:{_MONTHS})\s+(?:19|20)\d\d\b", re.I),
+    "reference": re.compile(r"\b(?i:Section|Appendix|Annex|Annexe|Paragraph|Table|Item|Schedule|Part|Chapter|Page)\s+"
+                            r"(?:[A-Z](?![a-z])|\d+(?:\.\d+)*[a-z]?)\b"),
+    "frequency": re.compile(r"\b(?:(?:at least|no more than|up to|about)\s+)?(?:once|twice|three times|four times|\w+ times)"
+                            r"\s+(?:a|an|every|per|each)\s+(?:\w+\s+)?(?:years?|months?|weeks?|quarters?|days?)\b"
+                            r"|\b(?:annually|quarterly|monthly|weekly|biannually|yearly)\b", re.I),
+    "name": re.compile(r"\b[A-Z][a-z]+(?:(?:,\s|\s+(?:of|and|for|the|&)?\s*)[A-Z][a-z]+)+\b(?:\s\([A-Z][A-Za-z&]{1,9}\))?|\b[A-Z]{2,6}\b"),
+}
+_MONEY = re.compile(r"[£€$]|\b(?:cost|budget|spen[dt]|saving|saved|overspend|underspend|allocation|funding|grant|price|"
+                    r"charge|fee|variance|income|deficit|surplus|reserves?|money|pounds|euros?)\b", re.I)
+_COMPARED = re.compile(r"\b(?:compared (?:to|with)|versus|vs\.?|previously|down from|up from|against)\b", re.I)
+_LIST_OF_NAMES = re.compile(rf"^\W*(?:{_TITLE}|Members?|Present)\s*:?\s+(.+)$", re.S)
+
+
+def answer_type(q: Question) -> str | None:
+    """The type of answer the question expects (`answer_types` in intents.json), if any."""
+    low = q.text.lower()
+    return next((kind for kind, patterns in rules()["answer_types"] if any(re.search(p, low) for p in patterns)), None)
+
+
+def _positions(text: str) -> list[tuple[str, int]]:
+    return [(t, m.start()) for m in re.finditer(r"[\w’']+", text) for t in tokens(m.group(0))]
+
+
+def _nearness(q: Question, text: str, start: int, end: int, idf: Mapping[str, float]) -> float:
+    """How close the span sits to the question's words in the text (matched on their first five letters,
+    "approve" / "approval"), each word weighted by its rarity."""
+    asked = {t[:5]: t for t in (*q.topic, *q.words)}
+    near: dict[str, float] = {}
+    for t, at in _positions(text):
+        if t[:5] in asked:
+            gap = max(0, start - at, at - end) / 6.0
+            near[t[:5]] = max(near.get(t[:5], 0.0), idf.get(asked[t[:5]], 1.0) * math.exp(-gap / 8.0))
+    return sum(near.values())
+
+
+def _preference(q: Question, kind: str, text: str, start: int, span: str) -> float:
+    """Amounts with a currency or unit before bare numbers; a value the sentence gives only for comparison
+    ("compared to £1.4m at month 8") after the one it reports, unless the question asks for the comparison."""
+    bonus = 0.0
+    if kind == "amount" and re.search(r"[£€$%]|\b(?:m|bn|k|million|billion)\b", span) and _MONEY.search(q.text):
+        bonus += 0.5
+    if _COMPARED.search(text[max(0, start - 40):start]) and not _COMPARED.search(q.text):
+        bonus -= 1.0
+    return bonus
+
+
+def spans(kind: str, text: str, q: Question) -> list[tuple[int, int, str]]:
+    """Spans of `kind` in text that the question does not already state. A person written without a
+    title ("Paul Harrington, Chief Auditor") must start with a common given name."""
+    asked = re.sub(r"[^0-9a-z]+", "", q.text.lower())
+    out = []
+    for m in SPANS[kind].finditer(text):
+        if kind == "person" and m.group(4) and m.group(4).split()[0] not in given_names():
+            continue
+        span = m.group(0).strip(" ,;")
+        core = re.sub(r"[^0-9a-z]+", "", span.lower())
+        if core and core not in asked:
+            out.append((m.start(), m.end(), _with_role(kind, m) or span))
+    return out
+
+
+def _with_role(kind: str, m: re.Match) -> str | None:
+    """A person as "Name (Role)": the role written in brackets or after a comma."""
+    if kind != "person":
+        return None
+    name = m.group(1) or m.group(4)
+    role = m.group(2) or m.group(3) or m.group(5) or m.group(6)
+    title = m.group(0)[:m.start(1) - m.start(0)].strip() if m.group(1) else ""
+    whole = f"{title} {name}".strip() if title and not title.lower().startswith("councillors") else name
+    return f"{whole} ({role.strip()})" if role else whole
+
+
+def listed_count(text: str) -> int | None:
+    """How many names a list holds ("Councillors Daly (Chairperson), Butler and Browne" -> 3)."""
+    m = _LIST_OF_NAMES.match(text)
+    if not m:
+        return None
+    items = [i for i in re.split(r",|;|\band\b|\n", re.sub(r"\([^)]*\)", "", m.group(1))) if re.search(r"[A-Z]", i)]
+    return len(items) if len(items) >= 2 else None
+
+
+def short_answer(q: Question, text: str, idf: Mapping[str, float]) -> str | None:
+    """The span of the expected type nearest the question's words in `text`, or None."""
+    kind = answer_type(q)
+    if kind is None:
+        return None
+    found = spans(kind, text, q)
+    if kind == "count" and re.search(r"\b(listed|present|attend|members|councillors)\b", q.text, re.I):
+        counted = listed_count(text)
+        if counted:
+            return str(counted)
+    if not found:
+        return None
+    if kind == "date" and re.search(r"\bwhich (?:\w+ )?(?:\w+ )?(?:meetings|dates)\b", q.text, re.I):
+        return " and ".join(dict.fromkeys(s for _, _, s in found))  # several dates asked for
+    best = max(found, key=lambda f: (_nearness(q, text, f[0], f[1], idf) + _role_fit(q, f[2])
+                                     + _preference(q, kind, text, f[0], f[2]), -f[0]))
+    return best[2]
+
+
+def _role_fit(q: Question, span: str) -> float:
+    """A person whose written role shares a word stem with the question ("chaired" / "Chairperson")."""
+    role = span[span.find("(") + 1:] if "(" in span else ""
+    asked = {t[:5] for t in tokens(q.text) if len(t) >= 5}
+    return 2.0 if role and any(t[:5] in asked for t in tokens(role) if len(t) >= 5) else 0.0

@@ -1,0 +1,96 @@
+"""Questions about councils' papers in layouts unlike the seeds: answers come from the document the
+question names, short answers are spans of the type asked for, and each pipeline step works alone."""
+import pytest
+
+from kg.ask import NOT_FOUND
+from tests.data import FIXTURES
+
+NORTHBRIDGE = "ask_northbridge_minutes.txt"
+EASTMOOR = "ask_eastmoor_cabinet.txt"
+
+
+@pytest.fixture(scope="module")
+def two_councils(tmp_path_factory):
+    from kg.engine import Engine
+    e = Engine.open(tmp_path_factory.mktemp("two-councils"), embed=False)
+    report = e.ingest([FIXTURES / NORTHBRIDGE, FIXTURES / EASTMOOR])
+    assert not report.errors, report.errors
+    return e
+
+
+def sources(result: dict) -> set[str]:
+    return {c["source"] for c in result["citations"]}
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Who chaired the Northbridge Borough Council Licensing and Environment Committee on 4 March 2020?",
+     "Harriet Okafor (Chair)"),
+    ("How many councillors were present at the Northbridge Licensing and Environment Committee of 4 March 2020?", "6"),
+    ("Who moved the extension of the street cleansing contract at Northbridge Borough Council?", "Dunmore (proposer)"),
+    ("Who seconded the extension of the street cleansing contract at Northbridge Borough Council?", "Ramsay (seconder)"),
+])
+def test_meeting_facts_are_read_from_the_named_meeting(two_councils, question, answer):
+    r = two_councils.ask(question)
+    assert r["answer"].startswith(answer) or answer in r["answer"], r["answer"]
+    assert sources(r) == {NORTHBRIDGE}
+    assert r["sparql"] and "ckg:" in r["sparql"]
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How much was the street cleansing underspend in 2019/20 at Northbridge Borough Council?", "£312,000"),
+    ("What was Eastmoor District Council's street cleansing budget for 2019/20?", "£1.45m"),
+    ("How many garden waste subscribers did Eastmoor District Council report?", "12,400"),
+    ("How often is Northbridge Borough Council's licensing policy reviewed?", "at least once every three years"),
+    ("By when will Northbridge Borough Council complete the next licensing policy review?", "30 September 2021"),
+    ("Which paragraph of the report set out the extension of Northbridge's street cleansing contract?", "paragraph 4.2"),
+    ("Which Cabinet Member presented the waste collection performance report at Eastmoor District Council?",
+     "Councillor Ana Lopes (Cabinet Member for Environment)"),
+])
+def test_short_answers_are_spans_of_the_type_asked(two_councils, question, answer):
+    r = two_councils.ask(question)
+    assert r["answer"].lower() == answer.lower(), r["answer"]
+
+
+def test_a_question_naming_one_council_never_cites_another(two_councils):
+    for question, own in [("What was the street cleansing budget for 2019/20 at Eastmoor District Council?", EASTMOOR),
+                          ("What was the street cleansing underspend in 2019/20 at Northbridge Borough Council?", NORTHBRIDGE)]:
+        r = two_councils.ask(question)
+        assert r["citations"] and sources(r) == {own}
+
+
+def test_a_fact_only_another_council_holds_is_not_found(two_councils):
+    r = two_councils.ask("How many garden waste subscribers did Northbridge Borough Council report?")
+    assert r["answer"] == NOT_FOUND
+    assert EASTMOOR not in sources(r)
+
+
+def test_a_council_with_no_documents_is_not_found(two_councils):
+    r = two_councils.ask("What was the street cleansing budget at Westwold County Council?")
+    assert r["answer"] == NOT_FOUND and r["citations"] == []
+
+
+def test_a_meeting_date_no_document_has_is_not_found(two_councils):
+    r = two_councils.ask("Who chaired the Northbridge Borough Council meeting of 6 December 2022?")
+    assert r["answer"] == NOT_FOUND
+
+
+def test_scope_names_documents_by_council_and_date(two_councils):
+    from kg.ask.context import Context
+    ctx = Context(two_councils)
+    north = ctx.scoper.scope("the Northbridge Borough Council committee on 4 March 2020", ctx.idf)
+    assert [ctx.scoper.docs[d].council for d in north.documents] == ["Northbridge Borough Council"]
+    assert ctx.scoper.scope("street cleansing in 2019/20", ctx.idf).documents == frozenset()  # names no document
+    assert ctx.scoper.scope("the budget at Westwold County Council", ctx.idf).elsewhere
+
+
+def test_handlers_run_on_their_own(two_councils):
+    from kg.ask.context import Context
+    from kg.ask.handlers import HANDLERS, meetings
+    from kg.ask.parse import parse, rules
+    assert set(HANDLERS) == {name for name, _ in rules()["intents"]} - {"passage"}
+    ctx = Context(two_councils)
+    question = "Who chaired the Eastmoor District Council Cabinet on 9 July 2019?"
+    scope = ctx.scoper.scope(question, ctx.idf)
+    found = meetings.chair(ctx, parse(question, scope.naming), scope)
+    assert found.text == "Graham Whitfield (Leader, in the chair)"
+    assert meetings.chair(ctx, parse("Who chaired the meeting?"), ctx.scoper.scope("Who chaired the meeting?", ctx.idf)) is None
