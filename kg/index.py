@@ -102,7 +102,7 @@ class PassageIndex:
     def __init__(self, directory: Path, embedder: Embedder | None = None):
         self.dir = Path(directory)
         self.embedder = embedder
-        self.entries: list[Entry] = []
+        self._set_entries([])
         self.bm25 = None
         self.faiss = None
 
@@ -111,7 +111,7 @@ class PassageIndex:
         """Index `entries` (replacing what was there); embed only texts not in the cache."""
         import bm25s
         import faiss
-        self.entries = list(entries)
+        self._set_entries(list(entries))
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
         todo: list[str] = []
@@ -129,6 +129,11 @@ class PassageIndex:
         if matrix is not None:
             self.faiss.add(matrix)
         return {"passages": len(self.entries), "embedded": len(todo)}
+
+    def _set_entries(self, entries: list[Entry]) -> None:
+        """The entries, and beside them their documents as an array, so a scoped search filters without a loop."""
+        self.entries = entries
+        self._documents = np.array([e.document for e in entries])
 
     @staticmethod
     def _bm25_text(e: Entry) -> str:
@@ -170,7 +175,7 @@ class PassageIndex:
         f = self.dir / "entries.json"
         if not f.exists():
             return False
-        self.entries = [Entry(**d) for d in json.loads(f.read_text(encoding="utf-8"))]
+        self._set_entries([Entry(**d) for d in json.loads(f.read_text(encoding="utf-8"))])
         self.faiss = faiss.read_index(str(self.dir / "faiss.index"))
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
@@ -198,7 +203,7 @@ class PassageIndex:
         mode: hybrid (RRF of BM25 and dense), bm25, or dense."""
         if not self.entries or not query.strip():
             return []
-        keep = np.array([e.document in documents for e in self.entries]) if documents else None
+        keep = np.isin(self._documents, list(documents)) if documents else None
         lists = []
         if mode in ("hybrid", "bm25"):
             s = self.bm25_scores(query)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from nlp.dates import DATE, MONTHS, parse_date
 from nlp.entity_names import body_name, titlecase
 
 _DATA = Path(__file__).parent / "data"
@@ -27,15 +28,7 @@ def _any(patterns: list[str], flags: int = re.I) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH = r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?"
-_DATE = re.compile(
-    rf"\b{_DAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y>(?:19|20)\d\d)\b"
-    r"|\b(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y2>(?:19|20)\d\d)\b"
-    r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
-    rf"|\b{_MONTH.replace('<m>', '<m4>')}\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<y4>(?:19|20)\d\d)\b", re.I)
-_MONTH_LINE = re.compile(r"(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)", re.I)
+_MONTH_LINE = re.compile(r"(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _TIME = re.compile(r"\b(?:at\s+)?\d{1,2}(?:[.:]\d\d)?\s*(?:[ap]\.?m\.?)|\b\d{1,2}[.:]\d\d\b", re.I)
 _OPENINGS = [re.compile(p, re.I | re.M | re.S) for p in _V["openings"]]
@@ -68,20 +61,6 @@ class Identity:
 
 
 # -- dates ------------------------------------------------------------------------------
-def parse_date(text: str) -> date | None:
-    """The first valid date in `text`: "2nd June, 2016", "13/02/2019", "MONDAY, 17TH OCTOBER, 2016"."""
-    for m in _DATE.finditer(text):
-        g = m.groupdict()
-        for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3"), ("d4", "m4", "y4")):
-            if g[y]:
-                month = int(g[mo]) if g[mo].isdigit() else next(i for i, n in enumerate(_MONTHS, 1) if n.startswith(g[mo][:3].lower()))
-                try:
-                    return date(int(g[y]), month, int(g[d]))
-                except ValueError:
-                    break
-    return None
-
-
 def parse_year(text: str) -> int | None:
     """The first year (19xx/20xx) in `text`."""
     m = _YEAR.search(text)
@@ -90,7 +69,7 @@ def parse_year(text: str) -> int | None:
 
 def _is_date_line(line: str) -> bool:
     """A line that is only a date (maybe with weekday and time): a cover-page date."""
-    m = _DATE.search(line)
+    m = DATE.search(line)
     rest = _TIME.sub("", line[:m.start()] + line[m.end():]) if m else line
     return bool(m) and not re.search(r"\w", rest)
 

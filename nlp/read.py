@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from nlp import sidecar
+from nlp.dates import MONTHS, parse_date
 from nlp.errors import ReadError
 from nlp.identity import (HEAD_LINES, UNKNOWN_COUNCIL, body_in, built_title, council_in_head, council_key,
-                          council_mentioned, council_name, kind_label, kind_of, parse_date, parse_year, read_identity)
+                          council_mentioned, council_name, kind_label, kind_of, parse_year, read_identity)
 from nlp.model import Document
 from nlp.sidecar import Sidecar
 
@@ -23,9 +24,8 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 
 _PLAN_TITLE = re.compile(r"^\W*portfolio plan\s+((?:19|20)\d\d)\s*/\s*\d\d\s*[-–—]+\s*((?:19|20)\d\d)\s*/\s*\d\d", re.I)
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
-_FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r"),?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
+_FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r"),?\s+((?:19|20)\d\d)\b", re.I)
 
 
 # -- decoding -------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def _month_date(text: str) -> date | None:
     for line in text.splitlines()[:60]:
         m = _MONTH_YEAR.match(line.strip())
         if m:
-            return date(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1, 1)
+            return date(int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1, 1)
     return None
 
 
@@ -118,7 +118,7 @@ def first_full_date(text: str) -> date | None:
     m = _FULL_DATE.search(text)
     if not m:
         return None
-    return date(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
+    return date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
 
 
 def _clean(s: str) -> str:

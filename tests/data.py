@@ -1,10 +1,14 @@
 """Constants shared by the tests: paths, IRIs and counts read off the seed documents."""
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"  # other councils' papers beside this checkout, as in CI
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/ is not here")
 
 BASE = "https://w3id.org/councilkg/id/"
 CHILDREN_SEPT = BASE + "doc/escc/childrens-services-portfolio-plan-2020-09"

@@ -20,9 +20,7 @@ from nlp import extract as extractors
 from nlp.read import read
 from nlp.resolve import canonical_names
 from nlp.segment import segment
-from tests.data import FIXTURES, SEEDS, SHARED
-
-CORPUS = SHARED / "corpus"
+from tests.data import CORPUS, FIXTURES, SEEDS
 CLASSES = {"people": FOAF.Person, "services": CKG.Service, "providers": CKG.Provider, "committees": CKG.Committee}
 MIN_PRECISION = 0.95
 # Recall measured before people needed support and seed-harvested names were dropped; never go below it.

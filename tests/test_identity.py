@@ -4,9 +4,7 @@ from datetime import date
 import pytest
 
 from nlp.read import iter_files, read
-from tests.data import FIXTURES, SHARED
-
-CORPUS = SHARED / "corpus"
+from tests.data import CORPUS, FIXTURES, needs_corpus
 
 # file -> (council, body, meeting date, issued, year, doc_type, title)
 FIXTURE_IDENTITIES = {
@@ -67,6 +65,7 @@ def test_fixture_layouts_read_their_identity(name):
     assert _identity(doc) == FIXTURE_IDENTITIES[name]
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", sorted(CORPUS_IDENTITIES))
 def test_other_councils_papers_read_their_identity(name):
     (doc,) = read(CORPUS / name)
@@ -121,6 +120,7 @@ def test_two_files_titled_minutes_get_different_keys(tmp_path):
     assert a.key != b.key
 
 
+@needs_corpus
 def test_every_corpus_key_is_unique():
     keys = [(d.council_key, d.key) for f in sorted(CORPUS.glob("*.txt")) for d in read(f)]
     assert len(keys) == len(set(keys))

@@ -14,9 +14,7 @@ from rdflib import Graph
 from kg.build import build
 from nlp.extract import meetings as M
 from nlp.read import read
-from tests.data import FIXTURES, ROOT
-
-CORPUS = ROOT.parent / "shared" / "corpus"
+from tests.data import CORPUS, FIXTURES, ROOT
 LIMERICK = CORPUS / "limerick_2016-06-02_transport_spc_minutes.txt"
 LAYOUTS = sorted(FIXTURES.glob("minutes_*.txt"))
 

@@ -15,6 +15,7 @@ or a plain "not found".
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from kg.ask.compose import NOT_FOUND, Found, dedupe, passage_nodes, with_list
 from kg.ask.context import Context
@@ -23,8 +24,9 @@ from kg.ask.extract import MAX_ANSWER, answer_type, best_sentence, cell_answer, 
 from kg.ask.handlers import HANDLERS
 from kg.ask.parse import Question, parse
 from kg.ask.retrieve import POOL, cite_first, retrieve
-from kg.ask.scope import Scope, dates_in
+from kg.ask.scope import Scope, file_words
 from kg.index import Entry, tokens
+from nlp.dates import dates_in
 
 __all__ = ["Answerer", "MAX_ANSWER", "NOT_FOUND"]
 
@@ -35,7 +37,7 @@ MIN_OWN_SUPPORT = 0.15   # of which its own text (not its document's title) hold
 
 def _identity(e: Entry) -> str:
     """What a passage inherits from where it stands: its document's title and file, its section, its columns."""
-    return f"{e.title} {re.sub(r'[_.-]+', ' ', e.source)} {e.section.rsplit(' > ', 1)[-1]} {e.headers}"
+    return f"{e.title} {file_words(e.source)} {e.section.rsplit(' > ', 1)[-1]} {e.headers}"
 
 
 class Answerer:
@@ -73,7 +75,7 @@ class Answerer:
             return False
         if any(set(scope.dates) & self.ctx.scoper.docs[d].dates for d in scope.documents if d in self.ctx.scoper.docs):
             return False
-        said = {x for d in scope.documents for e in self.ctx.order.get(d, []) for x in dates_in(e.text)[0]}
+        said = {x for d in scope.documents for e in self.ctx.order.get(d, []) for _, x in dates_in(e.text)}
         return not (set(scope.dates) & said)
 
     # -- answers from passages ------------------------------------------------------------
@@ -97,14 +99,17 @@ class Answerer:
             return False
         return any(names_period(q, x.text) for x in self.ctx.order[e.document][:12])
 
+    def _items_after(self, e: Entry) -> list[Entry]:
+        """The list items that directly follow a passage, in reading order (at most eight)."""
+        passages = self.ctx.order[e.document]
+        at = passages.index(e)
+        return list(takewhile(lambda x: x.kind == "list_item", passages[at + 1:at + 9]))
+
     def _with_items(self, e: Entry) -> str:
         """A passage that introduces a list ("… the status was:") with the list's items."""
         if not e.text.rstrip().endswith(":"):
             return e.text
-        passages = self.ctx.order[e.document]
-        at = passages.index(e)
-        items = [x.text for x in passages[at + 1:at + 9] if x.kind == "list_item"]
-        return " ".join([e.text, *items])
+        return " ".join([e.text, *(x.text for x in self._items_after(e))])
 
     def _best_passage(self, q: Question, pool: list[Entry]) -> tuple[Entry | None, str]:
         """The passage that supports the question best and its short answer: a span of the expected type
@@ -133,5 +138,4 @@ class Answerer:
         if kind is None and wanted(q) and not best[0]:
             return None, ""
         entry, answer = best[2], best[3]
-        passages = self.ctx.order[entry.document]
-        return entry, with_list(answer, passages[passages.index(entry) + 1:], MAX_ANSWER)
+        return entry, with_list(answer, self._items_after(entry), MAX_ANSWER)

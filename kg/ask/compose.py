@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.ask.facts import QUERIES, asked_date, words_of  # noqa: F401  (words_of: one home, re-exported)
+from kg.ask.facts import QUERIES, asked_date
 from kg.index import Entry, tokens
 from kg.ask.parse import Question
 

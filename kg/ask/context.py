@@ -49,9 +49,7 @@ class Context:
 
     @staticmethod
     def _in_scope(cands: list[Candidate], scope: Scope | None) -> list[Candidate]:
-        if scope is None or not scope.documents:
-            return cands
-        return [c for c in cands if c.doc is None or c.doc.iri in scope.documents]
+        return [c for c in cands if scope is None or c.doc is None or scope.admits(c.doc.iri)]
 
     def _matching(self, topic: tuple[str, ...], kinds: set[str], text: str, scope: Scope | None) -> list[Candidate]:
         cands = self._in_scope(self.catalog.match(topic, kinds, text, k=40), scope)[:12]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 
 from kg.index import tokens
+from nlp.dates import MONTHS
 from nlp.entity_names import given_names
 from kg.ask.parse import Question, rules
 
@@ -188,7 +189,7 @@ def _column_score(q: Question, header: str, asked: set[str]) -> int:
 
 
 # -- typed spans ------------------------------------------------------------------------
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTHS = "|".join(MONTHS)
 _TITLE = r"(?:Councillors?|Cllrs?\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Prof\.?|Sir|Dame)"
 _SURNAME = r"(?:[A-Z]\. ?)*(?:O[’'] ?|Mc|Mac)?[A-Z][\w’'-]+"
 _ROLE = r"(?:\s?\(([^)]{2,80})\)|,\s((?:the\s)?[A-Z][\w&’' ()-]{2,80}?)(?=,|\.|\s(?:was|is|had|has|submitted|introduced|presented|said|reported|attended|acting)\b))"
@@ -223,12 +224,12 @@ def _positions(text: str) -> list[tuple[str, int]]:
     return [(t, m.start()) for m in re.finditer(r"[\w’']+", text) for t in tokens(m.group(0))]
 
 
-def _nearness(q: Question, text: str, start: int, end: int, idf: Mapping[str, float]) -> float:
+def _nearness(q: Question, positions: list[tuple[str, int]], start: int, end: int, idf: Mapping[str, float]) -> float:
     """How close the span sits to the question's words in the text (matched on their first five letters,
     "approve" / "approval"), each word weighted by its rarity."""
     asked = {t[:5]: t for t in (*q.topic, *q.words)}
     near: dict[str, float] = {}
-    for t, at in _positions(text):
+    for t, at in positions:
         if t[:5] in asked:
             gap = max(0, start - at, at - end) / 6.0
             near[t[:5]] = max(near.get(t[:5], 0.0), idf.get(asked[t[:5]], 1.0) * math.exp(-gap / 8.0))
@@ -295,7 +296,8 @@ def short_answer(q: Question, text: str, idf: Mapping[str, float]) -> str | None
         return None
     if kind == "date" and re.search(r"\bwhich (?:\w+ )?(?:\w+ )?(?:meetings|dates)\b", q.text, re.I):
         return " and ".join(dict.fromkeys(s for _, _, s in found))  # several dates asked for
-    best = max(found, key=lambda f: (_nearness(q, text, f[0], f[1], idf) + _role_fit(q, f[2])
+    positions = _positions(text)
+    best = max(found, key=lambda f: (_nearness(q, positions, f[0], f[1], idf) + _role_fit(q, f[2])
                                      + _preference(q, kind, text, f[0], f[2]), -f[0]))
     return best[2]
 

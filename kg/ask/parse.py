@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from kg.index import stem, tokens
+from nlp.dates import MONTHS
 from nlp.periods import Period, find_periods
 
-MONTHS = "january february march april may june july august september october november december".split()
 
 
 @cache

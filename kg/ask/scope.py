@@ -15,8 +15,8 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
-from kg.ask.parse import MONTHS
 from kg.index import tokens
+from nlp.dates import MONTHS, dates_in
 
 DOCS_QUERY = """SELECT DISTINCT ?d ?title ?source ?council ?issued ?parent WHERE {
   ?d a foaf:Document ; dct:title ?title .
@@ -30,9 +30,7 @@ GENERIC = frozenset(tokens("council county borough district city metropolitan ro
 _COUNCIL_PHRASE = re.compile(
     r"\b((?:[A-Z][\w'’&-]*\s+){1,4}?)(?:(?:City|County|Borough|District|Metropolitan|Town|Parish)\s+(?:and\s+County\s+)?)*Council\b"
     r"|\bLondon Borough of ((?:[A-Z][\w'’-]*\s?){1,3})")
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(%s)\s*,?\s+((?:19|20)\d\d)\b" % "|".join(MONTHS), re.I)
 _MONTH_YEAR = re.compile(r"\b(%s)\s+((?:19|20)\d\d)\b" % "|".join(MONTHS), re.I)
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
 _PLACE = re.compile(r"\b(?:in|at|for|of|by)\s+((?:[A-Z][a-z][\w'-]*\s?){1,3})|\b([A-Z][a-z]+)'s\b")  # "in Surrey", "Kent's"
 # a date names a document or meeting when one of these words comes just before it ("the meeting of 2 June 2016",
 # "Cabinet, 13 February 2019", "the October 2020 version"); "rated red at 31 January 2016" is a date of the data
@@ -59,12 +57,16 @@ class Scope:
 
     documents: frozenset[str] = frozenset()
     naming: frozenset[str] = frozenset()
-    councils: tuple[str, ...] = ()
     elsewhere: bool = False         # a council is named that no stored document belongs to
     dates: tuple[date, ...] = field(default_factory=tuple)
 
     def admits(self, document: str) -> bool:
         return not self.documents or document in self.documents
+
+
+def file_words(name: str) -> str:
+    """A file name's words: "oldham_2020_cabinet-minutes.txt" -> "oldham 2020 cabinet minutes txt"."""
+    return re.sub(r"[_.-]+", " ", name)
 
 
 def council_words(name: str) -> frozenset[str]:
@@ -77,24 +79,15 @@ def council_acronym(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in ("of", "and", "the")).lower()
 
 
-def dates_in(text: str, of_documents: bool = False) -> tuple[list[date], list[tuple[int, int]]]:
+def question_dates(text: str, of_documents: bool = False) -> tuple[list[date], list[tuple[int, int]]]:
     """Full dates ("2nd June, 2016", "13/02/2019") and month-years ("October 2020") a text names;
     with `of_documents`, only those that name a meeting or document ("the meeting of 2 June 2016")."""
     def wanted(m: re.Match) -> bool:
         return not of_documents or bool(_DOCUMENT_WORDS.search(text[max(0, m.start() - 40):m.start()]))
-    full = [_date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
-            for m in _DAY_MONTH_YEAR.finditer(text) if wanted(m)]
-    full += [_date(int(m.group(3)), int(m.group(2)), int(m.group(1))) for m in _NUMERIC_DATE.finditer(text) if wanted(m)]
+    full = [d for m, d in dates_in(text) if wanted(m)]
     months = [(int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1) for m in _MONTH_YEAR.finditer(text)
               if wanted(m) or re.match(r"\s*(version|plan|revision|edition|report|minutes)\b", text[m.end():])]
-    return [d for d in full if d], months
-
-
-def _date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
+    return full, months
 
 
 class Scoper:
@@ -111,7 +104,7 @@ class Scoper:
             iri = r["d"].value
             council = r["council"].value if r["council"] is not None else ""
             source = re.sub(r"\.\w+$", "", r["source"].value) if r["source"] is not None else ""
-            words = frozenset(tokens(f"{r['title'].value} {re.sub(r'[_.-]+', ' ', source)}"))
+            words = frozenset(tokens(f"{r['title'].value} {file_words(source)}"))
             issued = {_iso(r["issued"].value)} if r["issued"] is not None else set()
             parent = r["parent"].value if r["parent"] is not None else None
             title = frozenset(t for t in tokens(r["title"].value) if not t[:1].isdigit()) - GENERIC
@@ -133,7 +126,7 @@ class Scoper:
         phrases = [p for p in phrases if p and not any(council_words(c) <= p for c in named)]
         matched = [p for p in phrases if any(self._of_council(d, [], [p]) for d in self.docs.values())]
         if any(t not in vocabulary for p in phrases if p not in matched for t in p):
-            return Scope(naming=frozenset(t for p in phrases for t in p), councils=tuple(named), elsewhere=True)
+            return Scope(naming=frozenset(t for p in phrases for t in p), elsewhere=True)
         docs = set(self.docs)
         naming: set[str] = set()
         if named or matched:
@@ -143,7 +136,7 @@ class Scoper:
         docs, when = self._by_date(docs, question)
         docs |= {d.iri for d in self.docs.values() if d.parent in docs}  # the parts of a pack in scope
         everything = docs == set(self.docs)
-        return Scope(frozenset() if everything else frozenset(docs), frozenset(naming), tuple(named), False, tuple(when))
+        return Scope(frozenset() if everything else frozenset(docs), frozenset(naming), False, tuple(when))
 
     def _of_council(self, d: DocId, named: list[str], phrases: list[frozenset[str]]) -> bool:
         """The document belongs to a council the question names; a document whose council is not
@@ -170,8 +163,8 @@ class Scoper:
 
     def _by_date(self, docs: set[str], question: str) -> tuple[set[str], list[date]]:
         """Documents issued (or minuting a meeting) on a date the question names, when any are."""
-        full, months = dates_in(question, of_documents=True)
-        on_day = {d for d in docs if self.docs[d].dates & set(dates_in(question)[0])}  # any day the question names
+        full, months = question_dates(question, of_documents=True)
+        on_day = {d for d in docs if self.docs[d].dates & set(question_dates(question)[0])}  # any day the question names
         if on_day:
             return on_day, full
         in_month = {d for d in docs if any((x.year, x.month) in months for x in self.docs[d].dates)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nlp.dates import MONTHS
 from nlp.extract.agenda import agenda_meeting, item_codes
 from nlp.extract.minutes import minutes_heading
 from nlp.extract.reports import header_fields
@@ -17,8 +18,7 @@ from nlp.model import Document
 from nlp.paper_text import DATEISH, RULES, acronym, clean, is_title_line, rx, slug, tidy_title
 from nlp.read import first_full_date
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
+_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
 _SPAN_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:[-/–]\s*(\d\d)\b|\s+to\s+\w+\s+((?:19|20)\d\d))", re.I)
 _LABEL = rx("appendix_label")
 
@@ -59,7 +59,7 @@ def _issued(lines: list[str]) -> date | None:
         d = first_full_date(text)
         m = _MONTH_YEAR.match(text)
         if d or m:
-            return d or date(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1, 1)
+            return d or date(int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1, 1)
     return None
 
 

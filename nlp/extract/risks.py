@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nlp.cells import TAG
+from nlp.dates import MONTHS
 from nlp.extract.measure_cells import RULES
 from nlp.model import Document, PersonRef
 
@@ -20,8 +21,7 @@ APPLIES_TO = {"RiskRegister"}
 _R = RULES["risk"]
 _LABELS = sorted(_R["fields"], key=lambda f: -len(f[0]))
 _SCORE = re.compile(r"^\s*([A-Za-z][A-Za-z ]*?)\s*\((\d)\)")
-_MONTHS = "january february march april may june july august september october november december".split()
-_DUE = re.compile(r"^(?:(\d{1,2})\s*(?:st|nd|rd|th)?\s*)?(?:(" + "|".join(_MONTHS) + r")\s+(\d{4}))?$", re.I)
+_DUE = re.compile(r"^(?:(\d{1,2})\s*(?:st|nd|rd|th)?\s*)?(?:(" + "|".join(MONTHS) + r")\s+(\d{4}))?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _due(text: str) -> tuple[str, date | None] | None:
     if not text.strip() or not m or not (m.group(1) or m.group(2)):
         return None
     full = m.group(1) and m.group(2)
-    return text, date(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))) if full else None
+    return text, date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))) if full else None
 
 
 def _step(kind: str, n: int, cells: list[str], steps: list[RiskStep]) -> None:

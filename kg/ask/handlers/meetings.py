@@ -25,12 +25,15 @@ MOTIONS_QUERY = """SELECT DISTINCT ?mo ?text ?proposer ?seconder ?src WHERE {
   OPTIONAL { ?p foaf:name ?proposer } OPTIONAL { ?s foaf:name ?seconder } }"""
 
 
+def _rows(ctx: Context, template: str, scope: Scope, names: tuple[str, ...]) -> list[dict]:
+    """A per-document query's rows over the documents in scope, as dicts of strings ("" when unbound)."""
+    return [{k: (r[k].value if r[k] is not None else "") for k in names}
+            for d in sorted(scope.documents) for r in ctx.store.query(template, {"d": NamedNode(d)})]
+
+
 def _attendances(ctx: Context, scope: Scope) -> list[dict]:
     """Attendance rows of the documents in scope, in reading order of their passages."""
-    rows = []
-    for d in sorted(scope.documents):
-        for r in ctx.store.query(ATTENDANCE_QUERY, {"d": NamedNode(d)}):
-            rows.append({k: (r[k].value if r[k] is not None else "") for k in ("a", "person", "name", "kind", "capacity", "chair", "src")})
+    rows = _rows(ctx, ATTENDANCE_QUERY, scope, ("a", "person", "name", "kind", "capacity", "chair", "src"))
     order = {e.iri: (e.line_start, e.line_end) for d in scope.documents for e in ctx.order.get(d, [])}
     return sorted(rows, key=lambda r: (order.get(r["src"], (0, 0)), r["name"]))
 
@@ -78,10 +81,7 @@ def proposer(ctx: Context, q: Question, scope: Scope) -> Found | None:
     """Who proposed (or seconded) the motion of the named meeting that the question describes."""
     if not scope.documents:
         return None
-    motions = []
-    for d in sorted(scope.documents):
-        motions += [{k: (r[k].value if r[k] is not None else "") for k in ("mo", "text", "proposer", "seconder", "src")}
-                    for r in ctx.store.query(MOTIONS_QUERY, {"d": NamedNode(d)})]
+    motions = _rows(ctx, MOTIONS_QUERY, scope, ("mo", "text", "proposer", "seconder", "src"))
     seconded = bool(re.search(r"\bsecond(ed|er)\b", q.text, re.I))
     motions = [m for m in motions if m["seconder" if seconded else "proposer"]]
     if not motions:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kg.ask.facts import VALUES_QUERY, Fact, facts_of, pick_value
-from kg.ask.compose import Found, norm_label, words_of
+from kg.ask.facts import VALUES_QUERY, Fact, facts_of, pick_value, words_of
+from kg.ask.compose import Found, norm_label
 from kg.index import tokens
 from kg.ask.context import Context
 from kg.ask.parse import Question

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kg.ask.compose import NOT_FOUND, Found, norm_label, words_of
+from kg.ask.compose import NOT_FOUND, Found, norm_label
 from kg.ask.context import Context
-from kg.ask.facts import LINKS_QUERY, VALUES_QUERY, Fact, facts_of, pick_link, pick_value
+from kg.ask.facts import LINKS_QUERY, VALUES_QUERY, Fact, facts_of, pick_link, pick_value, words_of
 from kg.ask.lookup import Candidate
 from kg.ask.parse import Question
 from kg.ask.scope import Scope
