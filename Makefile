@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	# the CPU build of torch first: an unpinned torch would pull several GB of CUDA
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# Debian's chromium drives the browser tests; install it when it is missing
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium) \
+	  || (sudo apt-get update -q && sudo apt-get install -y -q chromium)
 	touch $(STAMP)
 
 ingest: setup

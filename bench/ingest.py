@@ -16,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build import build  # noqa: E402
+from kg.triples import build  # noqa: E402
 from kg.engine import Engine  # noqa: E402
 from kg.index import Embedder, PassageIndex  # noqa: E402
 from kg.store import OxigraphStore  # noqa: E402

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.build import build
+from kg.triples import build
 from kg.iri import mint_iri
 from kg.store import OxigraphStore
 from kg.vocab import CKG

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph
 
-from kg.build import build
+from kg.triples import build
 from kg.validate import validate_graph
 from kg.vocab import CKG, QB, RDF
 from nlp.cells import money_scale, parse_amount

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS
 
-from kg.build import build
+from kg.triples import build
 from kg.ingest import person_refs
 from kg.vocab import CKG, FOAF
 from nlp import extract as extractors

@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from kg.build import build
+from kg.triples import build
 from kg.vocab import CKG, RDFS
 from nlp.extract import kpi, split_parts
 from nlp.read import read

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, XSD
 
-from kg.build import build
+from kg.triples import build
 from nlp.extract import meetings as M, reports, workprog
 from nlp.extract.pack import split_parts
 from nlp.read import read

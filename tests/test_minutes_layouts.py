@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.build import build
+from kg.triples import build
 from nlp.extract import meetings as M
 from nlp.read import read
 from tests.data import CORPUS, FIXTURES, ROOT

@@ -3,7 +3,7 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, URIRef
 
-from kg.build import build
+from kg.triples import build
 from kg.vocab import CKG, RDFS, SKOS
 from nlp.extract import split_parts
 from nlp.extract.mentions import Mention, Provision, extract

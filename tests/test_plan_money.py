@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal
 
-from kg.build import build
+from kg.triples import build
 from kg.validate import validate_graph
 from kg.vocab import CKG, RDF, RDFS
 from nlp.extract import plan_money

@@ -9,7 +9,7 @@ import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.build import build
+from kg.triples import build
 from kg.versions import link_priorities, link_revisions
 from kg.vocab import CKG, DCT, FOAF, ORG, RDF, RDFS, SKOS
 from nlp.extract.plan_outline import (DeliveryOutcome, OperatingPrinciple, PriorityOutcome, RoleHolding,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build
+from kg.triples import build
 from kg.ingest import person_refs
 from nlp.resolve import canonical_names
 from kg.versions import link_revisions

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from kg.build import build
+from kg.triples import build
 from nlp.extract import risks, split_parts
 from nlp.read import read
 

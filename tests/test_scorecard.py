@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 
-from kg.build import build
+from kg.triples import build
 from kg.vocab import CKG
 from nlp.extract import scorecard, split_parts
 from nlp.extract.measure_cells import MeasureRow

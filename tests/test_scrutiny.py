@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from kg.build import build
+from kg.triples import build
 from kg.vocab import CKG, SKOS
 from nlp.extract import scrutiny
 from nlp.read import read

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, QB, RDFS
 from nlp.extract.measure_cells import RULES, Cell, MeasureRow
 from nlp.extract.scorecard import RagSummary

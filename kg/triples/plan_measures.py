@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, QB
 from nlp.extract.plan_measures import MeasureObservation, PlanMeasure
 from nlp.cells import Value

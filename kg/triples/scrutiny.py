@@ -6,9 +6,9 @@ Items keep their verbatim text and a `ckg:uncertain` flag from the garble test.
 """
 from __future__ import annotations
 
-from kg.build.committee import attribution, recommendation_node
-from kg.build.core import DocGraph
-from kg.build.plan_outline import stated_priority
+from kg.triples.committee import attribution, recommendation_node
+from kg.triples.core import DocGraph
+from kg.triples.plan_outline import stated_priority
 from kg.vocab import CKG, DCT, SKOS
 from nlp.extract.scrutiny import Contact, Cover, Item, PriorityOutcome, Recommendation
 

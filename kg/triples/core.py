@@ -1,6 +1,6 @@
 """The triples of one document, in one named graph, with provenance to its passages.
 
-`DocGraph` is what every builder in `kg.build` writes through: it mints IRIs (document
+`DocGraph` is what every builder in `kg.triples` writes through: it mints IRIs (document
 scoped or shared), turns Python values into literals, and links nodes to the passage
 covering a source line with `prov:wasDerivedFrom`.
 """

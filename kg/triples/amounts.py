@@ -13,7 +13,7 @@ import re
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, QB
 from nlp.extract.amounts import StatedAmount
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, DCT, QB
 from nlp.extract.plan_money import Amount, BudgetLine, CapitalProject, Procurement
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, DCT
 from nlp.extract.risks import Risk, RiskStep, band
 

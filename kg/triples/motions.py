@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.build.committee import meeting, minute
-from kg.build.core import DocGraph
+from kg.triples.committee import meeting, minute
+from kg.triples.core import DocGraph
 from kg.iri import scoped_iri
 from kg.vocab import CKG
 from nlp.extract import meeting_records as M

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 
-from kg.build.core import DocGraph, document_triples, passage_triples
+from kg.triples.core import DocGraph, document_triples, passage_triples
 from kg.vocab import DEFAULT_BASE
 from nlp.model import Document, Passage
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, DCT, ORG, SKOS
 from nlp.extract.plan_outline import DeliveryOutcome, OperatingPrinciple, PriorityOutcome, RoleHolding
 from nlp.periods import Period

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
+from kg.triples.core import DocGraph
 from kg.vocab import CKG, DCT, ORG, SKOS
 from nlp.entity_names import is_body
 from nlp.extract.mentions import Mention, Provision

@@ -8,14 +8,14 @@ agenda items, papers, reports and work programmes.
   states it, plus the shortcuts `person ckg:attended|ckg:apologised meeting`;
 - membership is an `org:Membership` of the committee (party, role) asserted by the document;
 - the person presiding is `meeting ckg:chairedBy person` (and `ckg:inChair true` on the attendance).
-Motions, votes and elections are built by `kg.build.motions`.
+Motions, votes and elections are built by `kg.triples.motions`.
 """
 from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.build.core import DocGraph
-from kg.build.plan_outline import role
+from kg.triples.core import DocGraph
+from kg.triples.plan_outline import role
 from kg.iri import scoped_iri
 from kg.vocab import CKG, DCT, ORG, PROV
 from nlp.extract import meeting_records as M, reports as R, workprog as W
