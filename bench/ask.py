@@ -1,16 +1,20 @@
-"""Question-answering benchmark: /ask latency against a BM25-only passage baseline, and memory.
+"""Question answering: councilkg against a plain BM25 passage baseline, side by side, in one run.
 
-Starts `councilkg serve` on a data directory (ingesting the seeds first when it is
-empty), sends every question of a JSON-lines file (default: the dev set) to
-`/ask` and to `/search?mode=bm25` (the baseline: plain BM25 passages), and prints
-p50/p95 latency of each, their ratio, and the server's resident memory.
-Run: `make bench` or `.venv/bin/python bench/ask.py [--questions FILE] [--data DIR] [--rounds N]`.
+Starts `councilkg serve` on a data directory (ingesting the seeds, plus `../shared/corpus`
+when it is there, if the directory is empty) and sends every question of each gold file
+to two systems on the same server:
+- **councilkg**: `/ask` (graph look-ups, hybrid retrieval, typed short answers);
+- **BM25 baseline**: `/search?mode=bm25`, its answer the top passage's sentence that
+  shares most words with the question (what a plain passage search offers a reader).
+Both are scored with the shared scorer's rules (answer@1, evidence@5) and timed.
+Run: `make bench` or `.venv/bin/python bench/ask.py [--gold FILE …] [--data DIR]`.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -22,10 +26,25 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
 BIN = Path(sys.executable).parent / "councilkg"
-DEV = ROOT.parent / "shared" / "gold" / "dev_qa.jsonl"
-FALLBACK = ["What is the 2021/22 target for first-time entrants to youth justice?",
-            "Who is the Lead Member for Children and Families?", "When was the drug and alcohol service launched?"]
+MAX_ANSWER = 300
+sys.path.insert(0, str(SHARED / "eval"))
+try:
+    from eval_qa import answer_ok, evidence_ok  # the scorer's own rules
+except ImportError:  # outside this workspace: the same rules, restated
+    def _alnum(s: str) -> str:
+        return re.sub(r"[^0-9a-z]+", "", (s or "").lower())
+
+    def answer_ok(item: dict, answer: str) -> bool:
+        if item.get("regex"):
+            hits = [re.search(a, answer.lower(), re.I) is not None for a in item["accept"]]
+        else:
+            hits = [_alnum(a) in _alnum(answer) for a in item["accept"]]
+        return all(hits) if item.get("match") == "all" else any(hits)
+
+    def evidence_ok(item: dict, citations: list[dict], k: int) -> bool:
+        return any(_alnum(item["evidence"]) in _alnum(c.get("text", "")) for c in citations[:k])
 
 
 def free_port() -> int:
@@ -34,17 +53,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str) -> float:
+def get_json(url: str) -> tuple[dict, float]:
     t = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as r:
-        r.read()
-    return (time.perf_counter() - t) * 1000
-
-
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(current, peak) resident memory of a process in MB, from /proc."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return tuple(int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+    with urllib.request.urlopen(url, timeout=120) as r:
+        body = json.loads(r.read())
+    return body, (time.perf_counter() - t) * 1000
 
 
 def pct(values: list[float], p: float) -> float:
@@ -52,45 +65,85 @@ def pct(values: list[float], p: float) -> float:
     return s[max(0, int(round(p * len(s))) - 1)]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--questions", type=Path, default=DEV if DEV.exists() else None)
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--rounds", type=int, default=3)
-    a = ap.parse_args()
-    questions = [json.loads(l)["question"] for l in a.questions.open()] if a.questions else FALLBACK
-    data = a.data or Path(tempfile.mkdtemp())
-    if not (data / "index" / "entries.json").exists():
-        subprocess.run([str(BIN), "ingest", str(ROOT / "seeds"), "--data", str(data)], check=True,
-                       stdout=subprocess.DEVNULL)
+def best_sentence(question: str, text: str) -> str:
+    """The baseline's short answer: the sentence or table row sharing most words with the question."""
+    asked = set(re.findall(r"\w+", question.lower()))
+    parts = [p for p in re.split(r"(?<=[.!?])\s+|\n", text) if p.strip()] or [text]
+    return max(parts, key=lambda p: len(asked & set(re.findall(r"\w+", p.lower()))))[:MAX_ANSWER]
+
+
+def score(items: list[dict], respond) -> dict:
+    """answer@1, evidence@5 and latency of one system over a question set."""
+    hits = evidence = 0
+    times = []
+    for it in items:
+        answer, citations, ms = respond(it["question"])
+        hits += len(answer) <= MAX_ANSWER and answer_ok(it, answer)
+        evidence += evidence_ok(it, citations, 5)
+        times.append(ms)
+    n = len(items)
+    return {"answer@1": hits / n, "evidence@5": evidence / n,
+            "p50": statistics.median(times), "p95": pct(times, 0.95)}
+
+
+def systems(url: str) -> dict:
+    def councilkg(q: str):
+        body, ms = get_json(f"{url}/ask?{urllib.parse.urlencode({'q': q, 'k': 5})}")
+        return body["answer"], body["citations"], ms
+
+    def bm25(q: str):
+        body, ms = get_json(f"{url}/search?{urllib.parse.urlencode({'q': q, 'k': 5, 'mode': 'bm25'})}")
+        top = body["results"]
+        return (best_sentence(q, top[0]["text"]) if top else ""), top, ms
+    return {"councilkg": councilkg, "BM25 baseline": bm25}
+
+
+def ingest_if_empty(data: Path) -> None:
+    if (data / "index" / "entries.json").exists():
+        return
+    sources = [str(ROOT / "seeds")] + ([str(SHARED / "corpus")] if (SHARED / "corpus").is_dir() else [])
+    print(f"ingesting {', '.join(sources)} into {data} …", flush=True)
+    subprocess.run([str(BIN), "ingest", *sources, "--data", str(data)], check=True, stdout=subprocess.DEVNULL)
+
+
+def serve(data: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([str(BIN), "serve", "--port", str(port), "--data", str(data)],
                               stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    for _ in range(600):
+        try:
+            get_json(f"{url}/health")
+            return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit("server did not start")
+
+
+def main() -> None:
+    golds = [p for p in (SHARED / "gold" / "dev_qa.jsonl", SHARED / "corpus" / "qa.jsonl") if p.exists()]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gold", type=Path, nargs="*", default=golds, help="JSON-lines question files")
+    ap.add_argument("--data", type=Path, default=None, help="a data directory (ingested when empty)")
+    a = ap.parse_args()
+    if not a.gold:
+        sys.exit("no question files: give --gold FILE")
+    data = a.data or Path(tempfile.mkdtemp(prefix="councilkg-bench-"))
+    ingest_if_empty(data)
+    server, url = serve(data)
     try:
-        for _ in range(120):
-            try:
-                get(f"{url}/health")
-                break
-            except OSError:
-                time.sleep(0.5)
-        idle = rss_mb(server.pid)
-        ask, base = [], []
-        for _ in range(a.rounds):
-            for q in questions:
-                enc = urllib.parse.quote(q)
-                ask.append(get(f"{url}/ask?q={enc}&k=5"))
-                base.append(get(f"{url}/search?q={enc}&k=5&mode=bm25"))
-        busy = rss_mb(server.pid)
+        runs = {g: {name: score([json.loads(l) for l in g.open() if l.strip()], fn)
+                    for name, fn in systems(url).items()} for g in a.gold}
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(f"{len(questions)} questions x {a.rounds} rounds")
-    for name, xs in (("/ask (hybrid + graph)", ask), ("/search bm25 baseline", base)):
-        print(f"  {name:<24} p50 {statistics.median(xs):7.1f} ms   p95 {pct(xs, 0.95):7.1f} ms")
-    print(f"  ratio ask/baseline      p50 {statistics.median(ask) / statistics.median(base):7.2f}x  "
-          f"p95 {pct(ask, 0.95) / pct(base, 0.95):7.2f}x")
-    print(f"  server memory: {idle[0]:.0f} MB resident after start, {busy[0]:.0f} MB after the run, peak {busy[1]:.0f} MB")
+    print(f"{'questions':<22} {'system':<14} {'answer@1':>9} {'evidence@5':>11} {'p50 ms':>8} {'p95 ms':>8}")
+    for g, by in runs.items():
+        for name, r in by.items():
+            print(f"{g.name:<22} {name:<14} {r['answer@1']:9.3f} {r['evidence@5']:11.3f} {r['p50']:8.1f} {r['p95']:8.1f}")
+        ours, base = by["councilkg"], by["BM25 baseline"]
+        print(f"{'':<22} {'ratio':<14} {'':>9} {'':>11} {ours['p50'] / base['p50']:7.2f}x {ours['p95'] / base['p95']:7.2f}x")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,16 @@ def dates_in(text: str) -> Iterator[tuple[re.Match, date]]:
             continue
 
 
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+
+
+def months_in(text: str) -> Iterator[date]:
+    """The first day of every month named with its year ("January to March 2025" gives March 2025;
+    "2 July 2025" gives July 2025)."""
+    for m in _MONTH_YEAR.finditer(text):
+        yield date(int(m.group("y")), month_number(m.group("m")), 1)
+
+
 def parse_date(text: str) -> date | None:
     """The first valid date in `text`."""
     return next((d for _, d in dates_in(text)), None)

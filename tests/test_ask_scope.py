@@ -7,13 +7,14 @@ from tests.data import FIXTURES
 
 NORTHBRIDGE = "ask_northbridge_minutes.txt"
 EASTMOOR = "ask_eastmoor_cabinet.txt"
+WESTHAVEN = "ask_westhaven_dashboard.txt"
 
 
 @pytest.fixture(scope="module")
 def two_councils(tmp_path_factory):
     from kg.engine import Engine
     e = Engine.open(tmp_path_factory.mktemp("two-councils"), embed=False)
-    report = e.ingest([FIXTURES / NORTHBRIDGE, FIXTURES / EASTMOOR])
+    report = e.ingest([FIXTURES / NORTHBRIDGE, FIXTURES / EASTMOOR, FIXTURES / WESTHAVEN])
     assert not report.errors, report.errors
     return e
 
@@ -49,6 +50,21 @@ def test_meeting_facts_are_read_from_the_named_meeting(two_councils, question, a
 def test_short_answers_are_spans_of_the_type_asked(two_councils, question, answer):
     r = two_councils.ask(question)
     assert r["answer"].lower() == answer.lower(), r["answer"]
+
+
+@pytest.mark.parametrize("question, answer", [
+    # the list item that holds what the introduction lacks ("red"), under a heading dated by its months only
+    ("How many delayed capital projects were red at Westhaven City Council in 2023/24?", "6"),
+    ("How many key performance indicators missed their target at Westhaven City Council?", "3"),
+    # a titled name inside an item heading's brackets, not the heading read as a name
+    ("Who was the Lead Cabinet Member for the library opening hours review at Westhaven City Council?",
+     "Councillor Priya Anand"),
+])
+def test_answers_from_list_items_and_bracketed_roles(two_councils, question, answer):
+    r = two_councils.ask(question)
+    assert r["answer"] == answer, r["answer"]
+    assert sources(r) == {WESTHAVEN}
+    assert answer.split()[-1] in r["citations"][0]["text"]  # the passage holding the answer is cited first
 
 
 def test_a_question_naming_one_council_never_cites_another(two_councils):

@@ -20,7 +20,7 @@ from itertools import takewhile
 from kg.ask.compose import NOT_FOUND, Found, dedupe, passage_nodes, with_list
 from kg.ask.context import Context
 from kg.ask.extract import MAX_ANSWER, answer_type, best_sentence, cell_answer, misses_period, names_period, \
-    novel, short_answer, support, wanted, broad
+    item_answer, novel, short_answer, support, wanted, broad
 from kg.ask.handlers import HANDLERS
 from kg.ask.parse import Question, parse
 from kg.ask.retrieve import POOL, cite_first, retrieve
@@ -111,25 +111,35 @@ class Answerer:
             return e.text
         return " ".join([e.text, *(x.text for x in self._items_after(e))])
 
+    def _span(self, q: Question, e: Entry, sentence: str) -> tuple[Entry, str | None]:
+        """A span of the expected type and the passage holding it: the one list item the question singles
+        out, else the best sentence, else the passage read with its list."""
+        items = self._items_after(e) if e.text.rstrip().endswith(":") else []
+        picked = item_answer(q, e.text, [x.text for x in items], self.ctx.idf)
+        if picked:
+            return items[picked[0]], picked[1]
+        return e, short_answer(q, sentence, self.ctx.idf) or short_answer(q, self._with_items(e), self.ctx.idf)
+
     def _best_passage(self, q: Question, pool: list[Entry]) -> tuple[Entry | None, str]:
         """The passage that supports the question best and its short answer: a span of the expected type
         when the question expects one, else the best sentence or table cell."""
         idf, kind = self.ctx.idf, answer_type(q)
         ranked = []
         for i, e in enumerate(pool):
-            sup = support(q, f"{e.text} {_identity(e)}" if kind else e.text, idf)
+            text = self._with_items(e)
+            sup = support(q, f"{text} {_identity(e)}" if kind else text, idf)
             cell = cell_answer(q, e.text, e.headers) if e.headers and sup >= 0.5 else None
             if not cell and (misses_period(q, e.headers) or not self._names_period(q, e, typed=bool(kind))):
                 continue  # the passage (or its table, or for a typed answer its document) says nothing of the period
             sentence = cell or best_sentence(q, e.text, idf)
-            span = None if cell or not kind else \
-                short_answer(q, sentence, idf) or short_answer(q, self._with_items(e), idf)
+            source, span = (e, None) if cell or not kind else self._span(q, e, sentence)
             if span and support(q, e.text, idf) < MIN_OWN_SUPPORT:
                 span = None  # only the document's title speaks of the question: the passage itself must too
             if sup < (MIN_SPAN_SUPPORT if span else MIN_SUPPORT) or not (i < 3 or sup >= 0.8 or cell):
                 continue  # deeper hits only when they cover the question well
             score = sup + 0.2 * broad(q, f"{e.text}\t{e.headers}", idf) - 0.04 * i
-            ranked.append((bool(cell or span or (not kind and novel(wanted(q), sentence, q))), score, e, cell or span or sentence))
+            ranked.append((bool(cell or span or (not kind and novel(wanted(q), sentence, q))), score, source,
+                           cell or span or sentence))
         if not ranked:
             return None, ""
         best = max(ranked, key=lambda t: t[:2])

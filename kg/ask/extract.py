@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 
 from kg.index import tokens
-from nlp.dates import MONTHS
+from nlp.dates import months_in, MONTHS
 from nlp.entity_names import given_names
 from kg.ask.parse import Question, rules
 
@@ -148,9 +148,12 @@ def best_sentence(q: Question, text: str, idf: Mapping[str, float] = {}) -> str:
 
 
 def names_period(q: Question, text: str) -> bool:
-    """The text mentions a period the question asks about ("2019/20", "2019-20", "19/20"), or none is asked."""
+    """The text mentions a period the question asks about ("2019/20", "2019-20", "19/20") or a month within
+    it ("quarter 4 (January to March 2025)" is in 2024/25), or none is asked."""
     flat = text.replace("-", "/")
-    return not q.periods or any(y in flat or y[2:] in flat for y in (p.label.replace("Ac Year ", "") for p in q.periods))
+    if not q.periods or any(y in flat or y[2:] in flat for y in (p.label.replace("Ac Year ", "") for p in q.periods)):
+        return True
+    return any(p.start <= month <= p.end for month in months_in(text) for p in q.periods)
 
 
 def misses_period(q: Question, headers: str) -> bool:
@@ -251,9 +254,11 @@ def spans(kind: str, text: str, q: Question) -> list[tuple[int, int, str]]:
     """Spans of `kind` in text that the question does not already state. A person written without a
     title ("Paul Harrington, Chief Auditor") must start with a common given name."""
     asked = re.sub(r"[^0-9a-z]+", "", q.text.lower())
-    out = []
-    for m in SPANS[kind].finditer(text):
+    out, pos = [], 0
+    while m := SPANS[kind].search(text, pos):
+        pos = m.end()
         if kind == "person" and m.group(4) and m.group(4).split()[0] not in given_names():
+            pos = m.start() + 1  # not a person: a titled name may start inside it ("Item (Holder: Cllr A B)")
             continue
         span = m.group(0).strip(" ,;")
         core = re.sub(r"[^0-9a-z]+", "", span.lower())
@@ -300,6 +305,19 @@ def short_answer(q: Question, text: str, idf: Mapping[str, float]) -> str | None
     best = max(found, key=lambda f: (_nearness(q, positions, f[0], f[1], idf) + _role_fit(q, f[2])
                                      + _preference(q, kind, text, f[0], f[2]), -f[0]))
     return best[2]
+
+
+def item_answer(q: Question, intro: str, items: list[str], idf: Mapping[str, float]) -> tuple[int, str] | None:
+    """(which item, its answer) from the one list item that holds question words its introduction lacks
+    ("Of the 49 actions in progress: 21 are green, 7 are red" asked "how many … red"), or None
+    when no single item stands out."""
+    asked = (set(q.topic) | set(q.words)) - set(tokens(intro))
+    scored = sorted(((_weight(asked & set(tokens(t)), idf), i) for i, t in enumerate(items)), reverse=True)
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    at = scored[0][1]
+    span = short_answer(q, items[at], idf)
+    return (at, span) if span else None
 
 
 def _role_fit(q: Question, span: str) -> float:

@@ -41,6 +41,16 @@ class Question:
         return bool(re.match(r"^\s*(how many|how much|how large|what (?:was|is) the (?:number|rate|percentage|total))", self.text, re.I))
 
 
+@cache
+def _frame_words() -> frozenset[str]:
+    """Stems that frame a question rather than name its topic: stop words, value kinds, and the words
+    that name a fact asked about ("when does the contract start": start, contract)."""
+    r = rules()
+    facts = {w for ws in r.get("fact_words", {}).values() for w in ws.split()}
+    facts |= {w for w, same in r.get("synonyms", {}).items() if same in facts}  # "commence" for "start"
+    return frozenset(stem(w) for w in [*r["stop"], *(w for ws in r["kinds"].values() for w in ws), *facts])
+
+
 def intent_of(text: str) -> str:
     low = text.lower()
     for name, patterns in rules()["intents"]:
@@ -59,7 +69,7 @@ def parse(text: str, naming: frozenset[str] = frozenset()) -> Question:
     codes = tuple(m.group(0).replace(" ", "").upper() for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}[a-z]?\b", text))
     months = tuple(m for m in MONTHS if re.search(rf"\b{m}\b", low))
     years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
-    drop = {stem(w) for w in rules()["stop"]} | {stem(w) for ws in rules()["kinds"].values() for w in ws} | naming
+    drop = _frame_words() | naming
     topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
     function = {stem(w) for w in rules()["function"]}
     words = tuple(t for t in tokens(text) if t not in function and not t.isdigit())
