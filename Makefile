@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run ingest serve test bench clean
+.PHONY: setup run ingest serve test lint bench bench-scale virtuoso-up virtuoso-down clean
 
 setup: $(STAMP)
 
@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 	# the CPU build of torch first: an unpinned torch would pull several GB of CUDA
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	# Debian's chromium drives the browser tests; install it when it is missing
-	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium) \
-	  || (sudo apt-get update -q && sudo apt-get install -y -q chromium)
+	# Debian's chromium drives the browser tests and virtuoso-opensource is the SPARQL server
+	# backend the tests compare with Oxigraph; install them when they are missing
+	command -v chromium >/dev/null && command -v virtuoso-t >/dev/null \
+	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium virtuoso-opensource) \
+	  || (sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium virtuoso-opensource)
 	touch $(STAMP)
 
 ingest: setup
@@ -30,12 +32,27 @@ run: ingest
 	@echo "serving on http://$(HOST):$(PORT)/"
 	$(BIN)/councilkg serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check kg nlp api tests bench
 
 bench: setup
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/ask.py
+	$(BIN)/python bench/scale.py --sizes 1,10
+
+# the seeds replicated 100x (long: run it on a quiet machine)
+bench-scale: setup
+	$(BIN)/python bench/scale.py --sizes 100
+
+# a local Virtuoso for COUNCILKG_STORE=virtuoso (installs the Debian package when missing)
+virtuoso-up: setup
+	$(BIN)/python -m kg.virtuoso_server up
+
+virtuoso-down:
+	$(BIN)/python -m kg.virtuoso_server down
 
 clean:
 	rm -rf .councilkg .pytest_cache

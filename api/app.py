@@ -1,39 +1,72 @@
-"""The HTTP API: /ask, /search, /sparql (SPARQL 1.1 Protocol, read-only), /id/… pages.
+"""The HTTP API: /ask, /search, /sparql (SPARQL 1.1 Protocol, read-only, bounded), /ingest; the pages come from `api.pages`.
 
 Handlers validate, make one engine call, and shape the response; errors from the
-engine become HTTP statuses here and nowhere else.
+engine become HTTP statuses here and nowhere else. What every request must satisfy
+first (host, body size, token) is `api.guard`; outside SPARQL runs in `kg.query_pool`.
 """
 from __future__ import annotations
 
 import asyncio
-import html
-from dataclasses import asdict
 from contextlib import asynccontextmanager
+from dataclasses import asdict
+from functools import partial
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
-from api.results import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate, serialize
+from api import guard, pages, trace_pages
+from api.results import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
+from kg.corpus import OutsideCorpus, admitted, corpus_roots
 from kg.engine import Engine
 from kg.errors import CouncilKGError, QueryError
+from kg.query_pool import Budget, InProcessQueries, QueriesBusy, QueryLimitError, QueryPool
+from kg.settings import Settings
+from kg.sparql_guard import check_query
+from kg.store import OxigraphStore, is_update
+from kg.vocab import PREFIXES
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 MAX_QUESTION = 2000
-MAX_QUERY = 100_000
+SNAPSHOTS = "query-snapshots"
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The app around one engine (models are loaded once, at start-up)."""
+def create_app(engine: Engine, host: str | None = None) -> FastAPI:
+    """The app around one engine (models are loaded once, at start-up). `host` is the address served
+    (`councilkg serve --host`): the Host header is then checked against it (`api.guard.served_hosts`)."""
+    settings = engine.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         engine.warm()
-        yield
+        import anyio.to_thread
+        anyio.to_thread.current_default_thread_limiter().total_tokens = int(__import__("os").environ.get("XTOK", "40"))
+        app.state.token = guard.issue_token(engine.data)
+        try:
+            yield
+        finally:
+            guard.withdraw_token(engine.data, app.state.token)
+            if engine.outside == outside:
+                engine.outside = None
+            if app.state.queries is not None:
+                app.state.queries.close()
+                app.state.queries = None
 
-    app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Knowledge graph and plain-English questions over council plans and committee papers.")
-    app.state.engine = engine
+    app.state.engine, app.state.token, app.state.queries = engine, None, None
+    engine.outside = outside = partial(_outside, app)  # the workbench page's queries run in the same worker pool
+    app.add_middleware(guard.RequestGuard, hosts=guard.served_hosts(host, settings.allowed_hosts),
+                       max_body=settings.max_body_kb * 1024, body_seconds=settings.request_timeout, base=settings.base)
+
+    @app.exception_handler(QueriesBusy)
+    async def busy(_: Request, e: QueriesBusy):
+        return JSONResponse({"error": str(e)}, status_code=429, headers={"retry-after": "1"})
+
+    @app.exception_handler(QueryLimitError)
+    async def over_limit(_: Request, e: QueryLimitError):
+        return JSONResponse({"error": str(e), "limit": e.limit}, status_code=503 if e.limit == "time" else 422)
 
     @app.exception_handler(QueryError)
     async def query_error(_: Request, e: QueryError):
@@ -59,54 +92,107 @@ def create_app(engine: Engine) -> FastAPI:
         hits = engine.search(q[:MAX_QUESTION], k=k, mode=mode)
         return {"query": q[:MAX_QUESTION], "results": [engine.citation(e, s) for e, s in hits]}
 
-    @app.api_route("/sparql", methods=["GET", "POST"])
     async def sparql(request: Request) -> Response:
-        """SPARQL 1.1 Protocol (query operation only; updates are refused with 400)."""
+        """SPARQL 1.1 Protocol, queries only (updates are refused with 400). Each query runs in a worker
+        process stopped at `query_timeout`; results are capped at `query_rows` and `query_result_mb`
+        (429 when `query_concurrency` queries already run)."""
         query = await _query_text(request)
+        if query is None and request.method == "GET" and _wants_html(request):
+            return pages.sparql_editor(request)
         if query is None:
             return JSONResponse({"error": "no query: give ?query=… or POST a SPARQL query"}, status_code=400)
-        if len(query) > MAX_QUERY:
-            return JSONResponse({"error": f"query longer than {MAX_QUERY} characters"}, status_code=400)
+        if is_update(query):
+            raise QueryError("this endpoint is read-only: SPARQL Update is not allowed")
+        check_query(query, settings.query_depth, settings.query_operators, settings.sparql_service,
+                    max_chars=settings.query_chars)
         accept = request.headers.get("accept")
-        try:
-            body, media = await asyncio.wait_for(asyncio.to_thread(_run, engine, query, accept),
-                                                 timeout=engine.settings.query_timeout)
-        except asyncio.TimeoutError:
-            return JSONResponse({"error": f"query ran past {engine.settings.query_timeout:g} s"}, status_code=503)
-        return Response(body, media_type=media)
+        solutions = negotiate(accept, SOLUTION_FORMATS, "application/sparql-results+json")
+        graph = negotiate(accept, GRAPH_FORMATS, "text/turtle")
+        got = await asyncio.to_thread(_queries(app).run, query, SOLUTION_FORMATS[solutions].media_type,
+                                      GRAPH_FORMATS[graph].media_type, _budget(request, app))
+        return Response(got.body, media_type=graph if got.kind == "graph" else solutions)
+
+    for method in ("GET", "POST"):  # one operation each, so the OpenAPI ids stay distinct
+        app.add_api_route("/sparql", sparql, methods=[method], operation_id=f"sparql_{method.lower()}")
 
     @app.post("/ingest")
     def ingest(request: Request, body: dict) -> JSONResponse:
-        """Ingest files on this machine into the running server's store (loopback callers only).
+        """Ingest files on this machine into the running server's store: the owner's CLI only (loopback, with
+        the request token), and only document files inside the corpus roots.
 
         `councilkg ingest` uses this when a server holds the store, so the server sees the
         new documents without a restart."""
         if request.client is None or request.client.host not in LOOPBACK:
             return JSONResponse({"error": "ingest is only accepted from this machine"}, status_code=403)
+        if not _is_owner(request, app):
+            return JSONResponse({"error": f"ingest needs the request token the server wrote to "
+                                          f"{engine.data / guard.TOKEN_FILE}: `councilkg ingest` sends it"},
+                                status_code=403)
         paths = body.get("paths")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             return JSONResponse({"error": 'give {"paths": ["file or directory", …]}'}, status_code=400)
-        report = engine.ingest(paths, force=bool(body.get("force")))
-        return JSONResponse({"documents": [asdict(d) for d in report.documents], "warnings": report.warnings})
+        try:
+            files, notes = admitted(paths, corpus_roots(engine.data, settings.corpus_roots))
+        except OutsideCorpus as e:
+            return JSONResponse({"error": str(e)}, status_code=403)
+        report = engine.ingest(files, force=bool(body.get("force")))
+        if report.changed():
+            _queries(app).refresh()
+        return JSONResponse({"documents": [asdict(d) for d in report.documents], "warnings": notes + report.warnings})
 
-    @app.get("/id/{path:path}")
-    def entity(path: str, request: Request) -> Response:
-        """A node of the graph: Turtle/JSON-LD by Accept, else an HTML page."""
-        iri = engine.settings.base + path
-        accept = request.headers.get("accept", "")
-        triples = engine.describe(iri)
-        if not triples:
-            return JSONResponse({"error": f"no such node: {iri}"}, status_code=404)
-        media = negotiate(accept, GRAPH_FORMATS, "text/html")
-        if media in GRAPH_FORMATS:
-            return Response(engine.describe_serialized(iri, GRAPH_FORMATS[media]), media_type=media)
-        return HTMLResponse(_entity_page(iri, triples, engine.settings.base))
-
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        return _HOME
-
+    pages.install(app, engine)
+    app.include_router(trace_pages.router)  # /trace and /diff
     return app
+
+
+def serve_app(engine: Engine, host: str, port: int) -> None:
+    """Run the app under uvicorn until SIGTERM or Ctrl-C; a connection that does not send its request
+    within `request_timeout` is closed."""
+    import uvicorn
+    http = type("TimedH11", (guard.TimedH11Protocol,), {"header_seconds": engine.settings.request_timeout})
+    uvicorn.run(create_app(engine, host=host), host=host, port=port, log_level="warning", http=http)
+
+
+def _queries(app: FastAPI) -> QueryPool | InProcessQueries:
+    """The app's query runner, started on first use: worker processes over snapshots of an on-disk Oxigraph
+    store; threads for any other store."""
+    if app.state.queries is None:
+        engine, s = app.state.engine, app.state.engine.settings
+        if isinstance(engine.store, OxigraphStore) and engine.store.path is not None:
+            app.state.queries = QueryPool(engine.store.ox, engine.data / SNAPSHOTS, s.query_concurrency, s.query_memory_mb,
+                                          {k: str(v) for k, v in PREFIXES.items()})
+        else:
+            app.state.queries = InProcessQueries(engine.store.query, s.query_concurrency)
+    return app.state.queries
+
+
+def _outside(app: FastAPI, query: str):
+    """A query from the workbench page, run like /sparql and read back into the pyoxigraph result it would be."""
+    got = _queries(app).run(query, "application/sparql-results+json", "application/n-triples",
+                            _limits(app.state.engine.settings))
+    if got.kind != "graph":
+        return ox.parse_query_results(got.body, format=ox.QueryResultsFormat.JSON)
+    triples = ox.Store()
+    triples.load(got.body, format=ox.RdfFormat.N_TRIPLES)
+    return triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def _is_owner(request: Request, app: FastAPI) -> bool:
+    presented = guard.presented_token(dict(request.headers), dict(request.query_params))
+    return guard.is_owner(presented, app.state.token)
+
+
+def _budget(request: Request, app: FastAPI) -> Budget:
+    """The owner's tools get the long timeout and no caps; everyone else the settings' limits."""
+    s = app.state.engine.settings
+    if _is_owner(request, app):
+        return Budget(s.owner_query_timeout, None, None)
+    return _limits(s)
+
+
+def _limits(s: Settings) -> Budget:
+    """What a query from anyone may use: the settings' time, rows and bytes."""
+    return Budget(s.query_timeout, s.query_rows, s.query_result_mb * 1_000_000)
 
 
 async def _query_text(request: Request) -> str | None:
@@ -126,39 +212,6 @@ async def _query_text(request: Request) -> str | None:
     return raw or request.query_params.get("query")
 
 
-def _run(engine: Engine, query: str, accept: str | None) -> tuple[bytes, str]:
-    result = engine.sparql(query)
-    table = GRAPH_FORMATS if result.__class__.__name__ == "QueryTriples" else SOLUTION_FORMATS
-    default = "text/turtle" if table is GRAPH_FORMATS else "application/sparql-results+json"
-    return serialize(result, negotiate(accept, table, default))
-
-
-def _entity_page(iri: str, triples: list[tuple[str, str, str]], base: str) -> str:
-    def cell(v: str) -> str:
-        text = html.escape(v)
-        return f'<a href="/id/{html.escape(v[len(base):])}">{text}</a>' if v.startswith(base) else text
-    rows = "".join(f"<tr><td>{cell(p)}</td><td>{cell(o)}</td></tr>" for _, p, o in triples)
-    return (f"<!doctype html><meta charset=utf-8><title>{html.escape(iri)}</title>"
-            f"<style>body{{font-family:sans-serif;margin:2em}}td{{padding:2px 8px;vertical-align:top}}</style>"
-            f"<h1>{html.escape(iri)}</h1><table>{rows}</table>")
-
-
-_HOME = """<!doctype html><meta charset=utf-8><title>councilkg</title>
-<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}input{width:70%;font-size:1.1em}
-pre{white-space:pre-wrap;background:#f4f4f4;padding:8px}.cit{margin:.6em 0}</style>
-<h1>councilkg</h1><p>Ask a question about the council documents.</p>
-<form id=f><input id=q placeholder="What is the 2021/22 target for …?"><button>Ask</button></form>
-<div id=out></div>
-<p><a href="/docs">API</a> · <a href="/sparql?query=SELECT%20%3Fd%20%3Ft%20%7B%3Fd%20a%20foaf%3ADocument%20%3B%20dct%3Atitle%20%3Ft%7D">documents (SPARQL)</a></p>
-<script>
-const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
-document.getElementById('f').onsubmit = async ev => {
-  ev.preventDefault();
-  const r = await fetch('/ask?q=' + encodeURIComponent(document.getElementById('q').value));
-  const j = await r.json();
-  let h = '<h2>' + esc(j.answer) + '</h2>';
-  for (const c of j.citations || []) h += '<div class=cit><b>' + esc(c.document) + '</b> lines ' + c.lines.join('–') + '<pre>' + esc(c.text) + '</pre></div>';
-  if (j.sparql) h += '<h3>SPARQL</h3><pre>' + esc(j.sparql) + '</pre>';
-  document.getElementById('out').innerHTML = h;
-};
-</script>"""
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page: text/html ranks before the SPARQL result types."""
+    return negotiate(request.headers.get("accept"), {"text/html": None, **SOLUTION_FORMATS}, "") == "text/html"

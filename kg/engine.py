@@ -10,19 +10,22 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from kg.corpus import remember_roots
 from kg.errors import StoreBusyError
 from kg.index import Embedder, Entry, PassageIndex
 from kg.ingest import Ingester, IngestReport
 from kg.settings import Settings
-from kg.store import OxigraphStore
+from kg.sparql_guard import check_query
+from kg.store import OxigraphStore, Store, bind_text, store_stats, to_ox
 from kg.vocab import PROV
 
 DERIVED_GRAPH = "derived"
 PASSAGES_QUERY = """
-SELECT DISTINCT ?p ?d ?title ?source ?text ?a ?b ?section ?kind ?headers WHERE {
+SELECT DISTINCT ?p ?d ?title ?source ?text ?a ?b ?section ?kind ?headers ?pa ?pla ?pb ?plb WHERE {
   ?p a ckg:Passage ; ckg:inDocument ?d ; ckg:text ?text ; ckg:lineStart ?a ; ckg:lineEnd ?b .
   ?d dct:title ?title ; ckg:sourceFile ?source .
   OPTIONAL { ?p ckg:section ?section } OPTIONAL { ?p ckg:passageKind ?kind } OPTIONAL { ?p ckg:columnHeaders ?headers }
+  OPTIONAL { ?p ckg:pageStart ?pa ; ckg:pageLineStart ?pla ; ckg:pageEnd ?pb ; ckg:pageLineEnd ?plb }
 } ORDER BY ?d ?a ?p"""
 
 
@@ -34,7 +37,7 @@ class Engine:
         self.data = Path(settings.data)
         self.data.mkdir(parents=True, exist_ok=True)
         try:
-            self.store = OxigraphStore(self.data / "store")
+            self.store = self._open_store()
         except StoreBusyError as e:
             server = self.data / "server.json"
             if server.exists():
@@ -44,6 +47,15 @@ class Engine:
         self._embedder: Embedder | None = None
         self._answerer = None
         self._writing = threading.Lock()
+        self.outside: Callable[[str], object] | None = None  # a server's bounded runner for typed queries (api.app)
+
+    def _open_store(self) -> Store:
+        """The `store` setting's backend: Oxigraph under the data directory, or a running Virtuoso."""
+        if self.settings.store == "virtuoso":
+            from kg.virtuoso import VirtuosoStore
+            s = self.settings
+            return VirtuosoStore(s.virtuoso_url, s.virtuoso_user, s.virtuoso_password, s.base)
+        return OxigraphStore(self.data / "store")
 
     @classmethod
     def open(cls, data: str | Path | None = None, **settings: object) -> "Engine":
@@ -52,11 +64,14 @@ class Engine:
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None,
                force: bool = False) -> IngestReport:
+        remember_roots(self.data, paths)  # the corpus boundary /ingest keeps to (kg.corpus)
         ingester = Ingester(self.store, self.data, self.settings.base, self.settings.max_file_mb * 1024 * 1024)
         with self._writing:  # one ingest at a time; readers keep the old index until the swap
             report = ingester.run(paths, progress, force=force)
             if report.changed() or not (self.data / "index" / "entries.json").exists():
                 self._derive_links()
+                progress("group indicators")
+                self._group_indicators()
                 progress("index passages")
                 self.reindex()
                 self._answerer = None  # its catalog of nodes is rebuilt on the next question
@@ -65,13 +80,20 @@ class Engine:
     def _derive_links(self) -> None:
         """Cross-document triples (plan revisions, renamed priorities) recomputed into a graph of their own."""
         from kg.versions import link_priorities, link_revisions
-        run = lambda q: self.store.ox.query(q, use_default_graph_as_union=True)  # noqa: E731
+        run = self.store.query
         g = Graph()
         for newer, older in link_revisions(run):
             g.add((URIRef(newer), PROV.wasRevisionOf, URIRef(older)))
         for triple in link_priorities(run):
             g.add(triple)
         self.store.replace_graph(self.derived_graph, g)
+
+    def _group_indicators(self) -> None:
+        """Measures grouped into indicators and outcomes linked across plans (`kg.indicators`), rebuilt like the derived graph."""
+        from kg.indicators import build_graph, graph_iri
+        embedder = self.embedder if self.settings.embed else None
+        g = build_graph(self.store, embedder, self.settings.base, cache=self.data / "indicators" / "vectors.npz")
+        self.store.replace_graph(graph_iri(self.settings.base), g)
 
     @property
     def derived_graph(self) -> str:
@@ -80,7 +102,8 @@ class Engine:
     def reindex(self) -> dict:
         entries = [Entry(r["p"].value, r["d"].value, r["title"].value, r["source"].value, r["text"].value,
                          int(r["a"].value), int(r["b"].value),
-                         *(r[v].value if r[v] else "" for v in ("section", "kind", "headers")))
+                         *(r[v].value if r[v] else "" for v in ("section", "kind", "headers")),
+                         *(int(r[v].value) if r[v] else 0 for v in ("pa", "pla", "pb", "plb")))
                    for r in self.store.query(PASSAGES_QUERY)]
         index = self._new_index()
         stats = index.build(entries, embed=self.settings.embed)
@@ -108,7 +131,19 @@ class Engine:
 
     # -- reading ------------------------------------------------------------------------
     def sparql(self, query: str, bindings: dict | None = None):
+        """A read-only query; one nested or chained past what the parser survives is refused first."""
+        s = self.settings
+        check_query(query, s.query_depth, s.query_operators, s.sparql_service)
         return self.store.query(query, bindings)
+
+    def sparql_outside(self, query: str, bindings: dict | None = None):
+        """A query someone typed (the workbench page): checked like /sparql, then run by the server's worker
+        pool when one serves this engine (`outside`), so it can be stopped; else here."""
+        s = self.settings
+        check_query(query, s.query_depth, s.query_operators, s.sparql_service, max_chars=s.query_chars)
+        if self.outside is None:
+            return self.store.query(query, bindings)
+        return self.outside(bind_text(query, {k.lstrip("?$"): to_ox(v) for k, v in (bindings or {}).items()}))
 
     def search(self, q: str, k: int = 10, mode: str = "hybrid",
                documents: Container[str] | None = None) -> list[tuple[Entry, float]]:
@@ -124,9 +159,12 @@ class Engine:
         return self._answerer.ask(q, k=k)
 
     def citation(self, e: Entry, score: float) -> dict:
-        """The DESIGN §4 citation of one passage."""
+        """The DESIGN §4 citation of one passage; from a PDF also its page(s) and lines on the page."""
+        paged = e.page_start > 0
         return {"document": e.title, "document_iri": e.document, "source": e.source, "passage_id": e.iri,
-                "text": e.text, "lines": [e.line_start, e.line_end], "section": e.section, "score": score}
+                "text": e.text, "lines": [e.line_start, e.line_end], "section": e.section, "score": score,
+                "page": e.page_start if paged else None, "pages": [e.page_start, e.page_end] if paged else None,
+                "page_lines": [e.page_line_start, e.page_line_end] if paged else None, "location": e.location}
 
     def warm(self) -> None:
         """Load the index and the model now, so the first question is as fast as the rest."""
@@ -145,12 +183,7 @@ class Engine:
         return res.serialize(format=fmt)
 
     def stats(self) -> dict:
-        docs = [{"document": r["d"].value, "title": r["t"].value, "triples": int(r["n"].value)}
-                for r in self.store.query(
-                    "SELECT ?d ?t (COUNT(*) AS ?n) WHERE { GRAPH ?d { ?s ?p ?o } ?d dct:title ?t } GROUP BY ?d ?t ORDER BY ?d")]
-        classes = {r["c"].value: int(r["n"].value) for r in self.store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)")}
-        return {"triples": len(self.store), "documents": docs, "classes": classes}
+        return store_stats(self.store)
 
     def validate(self) -> tuple[bool, int, str]:
         from kg.validate import validate_store

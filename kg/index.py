@@ -64,6 +64,21 @@ class Entry:
     section: str = ""
     kind: str = ""
     headers: str = ""    # column headers of a table row, " | "-joined
+    page_start: int = 0  # first and last page, and the line on each, for a paged source (PDF); 0 when unpaged
+    page_line_start: int = 0
+    page_end: int = 0
+    page_line_end: int = 0
+
+    @property
+    def location(self) -> str:
+        """Where the passage is: "p. 4, lines 12–18" from a PDF, else "lines 120–125" of the source file."""
+        if not self.page_start:
+            return f"line {self.line_start}" if self.line_start == self.line_end else f"lines {self.line_start}–{self.line_end}"
+        if self.page_start != self.page_end:
+            return f"p. {self.page_start}, line {self.page_line_start} – p. {self.page_end}, line {self.page_line_end}"
+        if self.page_line_start == self.page_line_end:
+            return f"p. {self.page_start}, line {self.page_line_start}"
+        return f"p. {self.page_start}, lines {self.page_line_start}–{self.page_line_end}"
 
 
 class Embedder:
@@ -109,11 +124,9 @@ class PassageIndex:
     # -- building -------------------------------------------------------------------------
     def build(self, entries: list[Entry], progress: bool = False, embed: bool = True) -> dict:
         """Index `entries` (replacing what was there); embed only texts not in the cache."""
-        import bm25s
         import faiss
         self._set_entries(list(entries))
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
+        self._index_bm25()
         todo: list[str] = []
         if embed:
             cache = self._load_cache()
@@ -129,6 +142,13 @@ class PassageIndex:
         if matrix is not None:
             self.faiss.add(matrix)
         return {"passages": len(self.entries), "embedded": len(todo)}
+
+    def _index_bm25(self) -> None:
+        """BM25 over the entries (bm25s cannot index nothing: with no entries it stays empty)."""
+        import bm25s
+        self.bm25 = bm25s.BM25()
+        if self.entries:
+            self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
 
     def _set_entries(self, entries: list[Entry]) -> None:
         """The entries, and beside them their documents as an array, so a scoped search filters without a loop."""
@@ -170,15 +190,13 @@ class PassageIndex:
 
     def load(self) -> bool:
         """Load a saved index; False when there is none yet."""
-        import bm25s
         import faiss
         f = self.dir / "entries.json"
         if not f.exists():
             return False
         self._set_entries([Entry(**d) for d in json.loads(f.read_text(encoding="utf-8"))])
         self.faiss = faiss.read_index(str(self.dir / "faiss.index"))
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
+        self._index_bm25()
         return True
 
     # -- searching ------------------------------------------------------------------------

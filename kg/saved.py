@@ -8,9 +8,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from rdflib import Literal, URIRef
+
+from kg.errors import QueryError
+from kg.vocab import XSD
+
 QUERY_DIR = Path(__file__).parent / "queries"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A variable of a saved query that a caller may bind, with the header's description of it."""
+
+    name: str
+    description: str
+
+    def term(self, value: str) -> URIRef | Literal:
+        """The RDF term a typed-in value stands for: an IRI, an integer or a date when the description
+        says so, else a plain string."""
+        value = value.strip()
+        if re.match(r"IRI\b", self.description):
+            if not re.match(r"^(?:https?|urn):\S+$", value):
+                raise QueryError(f"?{self.name} wants an IRI (https://…), not {value!r}")
+            return URIRef(value)
+        if self.description.startswith("xsd:integer"):
+            if not re.fullmatch(r"-?\d+", value):
+                raise QueryError(f"?{self.name} wants a whole number, not {value!r}")
+            return Literal(int(value))
+        if self.description.startswith("xsd:date"):
+            try:
+                return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
+            except ValueError:
+                raise QueryError(f"?{self.name} wants a date as YYYY-MM-DD, not {value!r}") from None
+        return Literal(value)
 
 
 @dataclass(frozen=True)
@@ -20,6 +53,40 @@ class SavedQuery:
     purpose: str
     parameters: str
     text: str
+
+    @property
+    def params(self) -> list[Parameter]:
+        """The `# parameters:` header as variables with descriptions ("none" -> [])."""
+        return [Parameter(m.group(1), (m.group(2) or "").strip()) for part in _top_level(self.parameters, ",")
+                if (m := re.match(r"\s*\?(\w+)\s*(?:\((.*)\))?\s*$", part, re.DOTALL))]
+
+    def bindings(self, values: dict[str, str]) -> dict[str, URIRef | Literal]:
+        """Terms for the parameters given a non-blank value; unknown names are refused."""
+        params = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(params))
+        if unknown:
+            raise QueryError(f"{self.name} has no parameter {', '.join('?' + u for u in unknown)}")
+        return {k: params[k].term(v) for k, v in values.items() if v and v.strip()}
+
+
+def saved_query(name: str, directory: Path = QUERY_DIR) -> SavedQuery:
+    """The saved query called `name` (its file name without .rq)."""
+    found = next((q for q in load_queries(directory) if q.name == name), None)
+    if found is None:
+        raise QueryError(f"no saved query {name!r}: the names are the .rq files in {directory}")
+    return found
+
+
+def _top_level(text: str, sep: str) -> list[str]:
+    """`text` split at `sep` outside parentheses and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        quoted = not quoted if ch == '"' else quoted
+        depth += (ch == "(") - (ch == ")") if not quoted else 0
+        if ch == sep and depth == 0 and not quoted:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
 
 
 def load_queries(directory: Path = QUERY_DIR) -> list[SavedQuery]:

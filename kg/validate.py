@@ -35,7 +35,7 @@ def validate_graph(data: Graph) -> tuple[bool, int, str]:
 
 
 def validate_store(store) -> tuple[bool, int, str]:
-    """Validate the union of every named graph."""
-    triples = store.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    """Validate every fact of the store (its default graph: the union of every named graph)."""
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     data = Graph().parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     return validate_graph(data)

@@ -9,7 +9,10 @@ the union of all graphs, by SPARQL the store layer runs after ingest:
   documents (`dct:isPartOf`) are never versions of each other.
 - `link_priorities`: a priority outcome of a council's later scheme is `skos:exactMatch`
   the one of its previous scheme with the same label, or `ckg:succeeds` (renamed) the one
-  whose words it mostly keeps.
+  whose words it mostly keeps, or — the last one left when all others pair up — the one
+  left of the previous scheme. Schemes are ordered by their period, or, for a scheme
+  stated without one (a report's list of the year's priorities), by the stating
+  document's issue date.
 
 The triples belong in the newer document's graph (the functions return IRI pairs).
 """
@@ -41,8 +44,11 @@ SCHEMES_SELECT = sparql_prefixes() + """
 SELECT ?concept ?label ?scheme ?start ?pub
 WHERE {
   ?concept skos:inScheme ?scheme ; skos:prefLabel ?label .
-  ?scheme dct:publisher ?pub ; dct:temporal ?period .
-  ?period ckg:startDate ?start .
+  ?scheme dct:publisher ?pub .
+  OPTIONAL { ?scheme dct:temporal/ckg:startDate ?periodStart }
+  OPTIONAL { ?stating ckg:statesPriority ?concept ; dct:issued ?issued }
+  BIND (COALESCE(?periodStart, ?issued) AS ?start)
+  FILTER (BOUND(?start))
 }
 """
 
@@ -93,7 +99,8 @@ def link_priorities(query_fn: QueryFn, overlap: float = 0.6) -> list[tuple[URIRe
 
 
 def _match(new: list[tuple[str, str]], old: list[tuple[str, str]], overlap: float) -> set[tuple[URIRef, URIRef, URIRef]]:
-    """Pair each later concept with the earlier one sharing most words."""
+    """Pair each later concept with the earlier one sharing most words; when all but one of
+    each scheme pair up so, the one left of the later scheme succeeds the one left of the earlier."""
     out = set()
     for concept, label in new:
         best = max(old, key=lambda o: len(_words(o[1]) & _words(label)), default=None)
@@ -105,4 +112,8 @@ def _match(new: list[tuple[str, str]], old: list[tuple[str, str]], overlap: floa
             out.add((later, SKOS.exactMatch, earlier))
         elif common >= overlap:
             out |= {(later, CKG.succeeds, earlier), (later, SKOS.closeMatch, earlier)}
+    left_new = {c for c, _ in new} - {str(s) for s, _, _ in out}
+    left_old = {c for c, _ in old} - {str(o) for _, _, o in out}
+    if len(left_new) == len(left_old) == 1 and len(new) == len(old) > 2:
+        out.add((URIRef(left_new.pop()), CKG.succeeds, URIRef(left_old.pop())))
     return out

@@ -231,6 +231,7 @@ def is_title(line: str) -> bool:
     s = title_line(line)
     return (3 <= len(s) <= 120 and len(s.split()) <= 16 and re.search(r"[A-Za-z]{3}", s) is not None
             and not any(_BOILERPLATE.search(x) for x in (s, re.split(r"\s[-–]\s", s)[0])) and not _LABEL.match(s) and not _is_date_line(s)
+            and not _MONTH_LINE.fullmatch(s.strip(" *#"))
             and (s[:1].isupper() or s[:1].isdigit()) and not s.endswith((".", ",", ";")) and s.count(",") < 3
             and not re.search(r"\bheld (?:on|at|in)\b", s, re.I))
 

@@ -30,6 +30,8 @@ class Document:
     meeting_date: date | None = None # date of the meeting a minute or agenda records, when the opening says it
     year: int | None = None          # year of the paper: issued.year, or the year alone when only that is known
     source_url: str = ""             # where the paper was published (from sidecar metadata)
+    pages: tuple[tuple[int, int, int], ...] = field(default=(), repr=False)  # (page, first and last printed line on it)
+    #                                                  of every source line, for a paged source (PDF); () unpaged
 
     @property
     def line_end(self) -> int:
@@ -46,6 +48,10 @@ class Document:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    def page_at(self, n: int) -> tuple[int, int, int] | None:
+        """(page, first and last line on that page) where absolute source line `n` is printed; None without pages."""
+        return self.pages[n - 1] if 0 < n <= len(self.pages) else None
 
 
 @dataclass(frozen=True)

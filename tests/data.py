@@ -1,4 +1,5 @@
 """Constants shared by the tests: paths, IRIs and counts read off the seed documents."""
+import re
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,13 @@ KENT_PACK = BASE + "doc/kcc/childrens-social-care-and-health-cabinet-committee-a
 
 TOP_LEVEL_DOCUMENTS = 6
 PORTFOLIO_PLANS = {CHILDREN_SEPT, CHILDREN_OCT, ASCH_2020, ASCSC_2017}
+
+# the web pages (tests/test_pages.py, tests/test_browser.py)
+LAC_QUESTION = "What was the 2019/20 outturn for the rate of Looked After Children per 10,000 children?"
+LAC_MEASURE = CHILDREN_OCT + "/measure/24"   # "Rate of Looked After Children (per 10,000 children)", line 352 of 002
+KENT_MEETING_JAN = BASE + "meeting/kcc/childrens-social-care-and-health-cabinet-committee/2016-01-22"
+
+
+def said(expected: str, answer: str) -> bool:
+    """`expected` stands in `answer` as whole words or numbers: "17" is not said by "2016/17" or "170"."""
+    return re.search(rf"(?<![\w/.]){re.escape(expected)}(?![\w/]|[.,]\d)", answer) is not None

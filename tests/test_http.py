@@ -73,8 +73,10 @@ def test_ingest_through_the_server_is_seen_without_restart(tmp_path):
     from api.app import create_app
     from kg.engine import Engine
     from tests.data import SEEDS
-    engine = Engine.open(tmp_path / "data", embed=False)
+    from api.guard import read_token
+    engine = Engine.open(tmp_path / "data", embed=False, corpus_roots=str(SEEDS))
     with TestClient(create_app(engine)) as c:
+        c.headers["authorization"] = f"Bearer {read_token(engine.data)}"  # the token the CLI sends
         assert c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["citations"] == []
         r = c.post("/ingest", json={"paths": [str(SEEDS / "002_49448199a3dea4d2.txt")]})
         assert [d["status"] for d in r.json()["documents"]] == ["added"]

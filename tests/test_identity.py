@@ -21,6 +21,9 @@ FIXTURE_IDENTITIES = {
                                   date(2023, 10, 12), 2023, "AgendaPack", "Planning Committee agenda pack, 12 October 2023"),
     "ident_moderngov_minutes.html": ("Kestrel Borough Council", "Licensing Sub-Committee", date(2024, 3, 6),
                                      date(2024, 3, 6), 2024, "Minutes", "Licensing Sub-Committee minutes, 6 March 2024"),
+    # a cover block (council, body, date) before the subject: the title is the subject, never "March 2025"
+    "ident_cover_block_report.txt": ("Harrowdale Borough Council", "Executive", date(2025, 3, 3), date(2025, 3, 3), 2025,
+                                     "Report", "Housing Repairs Improvement Plan 2025/26"),
 }
 
 CORPUS_IDENTITIES = {

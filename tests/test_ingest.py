@@ -87,7 +87,8 @@ def test_a_crash_during_replace_leaves_the_old_graph(tmp_path):
         store.replace_graph("http://x/g", new)
     store.ox = real
     real.flush()
-    del store, real
+    del store
+    real = None  # the last reference: the store's lock is released before reopening
     reopened = OxigraphStore(tmp_path / "store")  # drops the staging leftovers
     assert [r["o"].value for r in reopened.query("SELECT ?o { ?s ?p ?o }")] == ["old"]
     assert reopened.graphs() == ["http://x/g"]

@@ -53,9 +53,9 @@ def test_oversize_file_is_refused_by_name(tmp_path):
 
 
 def test_unsupported_format_is_refused(tmp_path):
-    f = tmp_path / "plan.pdf"
-    f.write_bytes(b"%PDF-1.7 ...")
-    with pytest.raises(ReadError, match="unsupported format '.pdf'"):
+    f = tmp_path / "budget.xlsb"
+    f.write_bytes(b"Budget 2024/25\n")
+    with pytest.raises(ReadError, match="budget.xlsb: unsupported format '.xlsb'"):
         read(f)
 
 

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
+from kg.ask.extract import Idf
 from kg.ask.compose import MIN_COVERAGE, MIN_ENTITY_SCORE, Found, join_and, with_values
 from kg.ask.facts import LINKS_QUERY, Fact, facts_of, with_label
 from kg.ask.lookup import Candidate, Catalog, prefer_version
@@ -30,7 +31,7 @@ class Context:
             self.order[e.document].append(e)
         df = Counter(t for e in self.entries.values() for t in set(tokens(e.text)))
         n = len(self.entries) + 1
-        self.idf = {t: math.log(n / (c + 0.5)) for t, c in df.items()}
+        self.idf = Idf({t: math.log(n / (c + 0.5)) for t, c in df.items()})
         self.scoper = Scoper(engine.store)
 
     # -- nodes the question names --------------------------------------------------------

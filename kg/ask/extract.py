@@ -63,14 +63,18 @@ def novel(want: re.Pattern | None, sentence: str, q: Question) -> bool:
     return any(not set(tokens(m.group(0))) <= asked for m in want.finditer(sentence))
 
 
-_RAREST: dict[int, float] = {}
+class Idf(dict):
+    """Word stem -> inverse document frequency over the passages; `rarest` is what a word no passage
+    holds weighs (it cannot be left out)."""
+
+    def __init__(self, weights: Mapping[str, float] = {}):
+        super().__init__(weights)
+        self.rarest = max(self.values(), default=1.0)
 
 
 def _weight(words, idf: Mapping[str, float]) -> float:
-    """IDF weight of words; a word no passage holds weighs as much as the rarest one (it cannot be left out)."""
-    if idf and id(idf) not in _RAREST:
-        _RAREST[id(idf)] = max(idf.values())
-    unseen = _RAREST.get(id(idf), 1.0)
+    """IDF weight of words (1 each without weights)."""
+    unseen = getattr(idf, "rarest", 1.0)
     return sum(idf.get(t, unseen) for t in words)
 
 

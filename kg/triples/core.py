@@ -176,7 +176,7 @@ def document_triples(dg: DocGraph) -> None:
 
 
 def passage_triples(dg: DocGraph) -> None:
-    """Every passage with its text, kind, section path and line span."""
+    """Every passage with its text, kind, section path, line span and, from a PDF, its pages."""
     for p in dg.passages:
         s = dg.passage_iri(p)
         dg.typed(s, CKG.Passage)
@@ -189,3 +189,14 @@ def passage_triples(dg: DocGraph) -> None:
         dg.add(s, CKG.ordinal, p.ordinal)
         if p.headers:
             dg.add(s, CKG.columnHeaders, " | ".join(p.headers))
+        page_triples(dg, s, p)
+
+
+def page_triples(dg: DocGraph, s: URIRef, p: Passage) -> None:
+    """Where a passage of a paged source (PDF) is printed: first and last page, and its line on each."""
+    first, last = dg.doc.page_at(p.line_start), dg.doc.page_at(p.line_end)
+    if first and last:
+        dg.add(s, CKG.pageStart, first[0])
+        dg.add(s, CKG.pageLineStart, first[1])
+        dg.add(s, CKG.pageEnd, last[0])
+        dg.add(s, CKG.pageLineEnd, last[2])

@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +47,7 @@ by to from into onto against compared including includes included per each every
 not no there here it they we he she you also only just being within in on at for of over under
 about around approximately nearly almost up more less least most during between across because through
 throughout via among despite following currently already still now together respectively""".split())
+MAX_SENTENCE = 1000   # characters: a longer run without a sentence end is read in pieces
 _COUNTED = re.compile(r"^(?:[a-z]+s|people|children|staff|men|women)\b")   # "114 actions", "40 people"
 _INNER = {"of", "for", "within", "in", "on", "at", "from", "to"}        # prepositions inside a noun phrase
 _TAIL = {"for", "at", "from", "on", "in", "to", "towards"}              # a phrase the label may continue with
@@ -179,30 +182,44 @@ def _label(sentence: str, start: int, end: int, previous: StatedAmount | None, p
 # -- prose -------------------------------------------------------------------------------------
 def _paragraphs(doc: Document) -> Iterator[tuple[str, list[tuple[int, int]]]]:
     """(text, [(offset, line)]) for each run of prose lines (tab lines are tables)."""
-    text, where = "", []
+    parts: list[str] = []
+    where: list[tuple[int, int]] = []
+    size = 0
     for n, line in doc.numbered():
         clean = clean_cell(line.replace("**", "")) if "\t" not in line else ""
         if not clean:
-            if text:
-                yield text, where
-            text, where = "", []
+            if parts:
+                yield " ".join(parts), where
+            parts, where, size = [], [], 0
             continue
-        where.append((len(text) + (1 if text else 0), n))
-        text = f"{text} {clean}" if text else clean
-    if text:
-        yield text, where
+        where.append((size + (1 if parts else 0), n))
+        size += len(clean) + (1 if parts else 0)
+        parts.append(clean)
+    if parts:
+        yield " ".join(parts), where
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
     start = 0
     for m in re.finditer(r"(?<=[.;!?])\s+(?=[A-Z(“\"‘'0-9])", text):
-        yield start, text[start:m.start()]
+        yield from _bounded(start, text[start:m.start()])
         start = m.end()
-    yield start, text[start:]
+    yield from _bounded(start, text[start:])
+
+
+def _bounded(offset: int, sentence: str) -> Iterator[tuple[int, str]]:
+    """A sentence, or a run longer than any sentence cut at spaces into MAX_SENTENCE pieces, so the words
+    around each amount are read from a bounded window."""
+    while len(sentence) > MAX_SENTENCE:
+        cut = sentence.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        yield offset, sentence[:cut]
+        offset, sentence = offset + cut, sentence[cut:]
+    yield offset, sentence
 
 
 def _line_at(where: list[tuple[int, int]], offset: int) -> int:
-    return next(n for off, n in reversed(where) if off <= offset)
+    return where[max(0, bisect_right(where, offset, key=lambda w: w[0]) - 1)][1]
 
 
 def _period(sentence: str, start: int, default: Period | None) -> Period | None:
@@ -249,6 +266,7 @@ def prose_amounts(doc: Document, skip: set[int]) -> list[StatedAmount]:
     """Every kept amount of every prose sentence (lines in `skip` left out)."""
     default = Period(doc.period[0]) if doc.period and doc.period[0] == doc.period[1] else None
     out: list[StatedAmount] = []
+    on_line: Counter[int] = Counter()
     above = ""
     for text, where in _paragraphs(doc):
         for offset, sentence in _sentences(text):
@@ -269,7 +287,8 @@ def prose_amounts(doc: Document, skip: set[int]) -> list[StatedAmount]:
                                    sentence.strip(), _period(sentence, m.start(), default), quarter_in(label),
                                    month_in(scope if "month" in label.lower() else label), direction,
                                    q.group(1).lower() if q else None,
-                                   index=sum(o.line == line for o in out))
+                                   index=on_line[line])
+                on_line[line] += 1
                 out.append(rec)
                 previous, prev_end = rec, m.end()
         above = text

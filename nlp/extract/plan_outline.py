@@ -217,7 +217,7 @@ def delivery_outcomes(lines: list[tuple[int, str, str]]) -> list[DeliveryOutcome
     heading = re.compile(rules()["priority_heading"], re.I)
     out: dict[int, DeliveryOutcome] = {}
     priority, taken, last = None, 0, None
-    for n, raw, text in lines:
+    for n, _raw, text in lines:
         if m := heading.match(text):
             priority, taken, last = sentence_case(m.group("name")), 0, None
         elif priority and (m := _NUMBERED.match(text)):

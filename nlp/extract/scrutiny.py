@@ -100,7 +100,7 @@ def _plain(line: str) -> str:
 
 def cover(doc: Document) -> Cover:
     fields = {}
-    for n, line in doc.numbered()[:15]:
+    for _n, line in doc.numbered()[:15]:
         if "\t" in line:
             key, _, value = line.partition("\t")
             fields[_plain(key).rstrip(":").lower()] = _plain(value)

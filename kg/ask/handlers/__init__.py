@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from kg.ask.compose import Found
 from kg.ask.context import Context
-from kg.ask.handlers import meetings, outline, series, values
+from kg.ask.handlers import changes, meetings, outline, series, values
 from kg.ask.parse import Question, rules
 from kg.ask.scope import Scope
 
@@ -28,6 +28,10 @@ HANDLERS: dict[str, Handler] = {
     "priority_outcomes": outline.priority_outcomes,
     "version_diff": series.version_diff,
     "trace": series.trace,
+    "target_met": changes.target_met,
+    "indicator_change": changes.indicator_change,
+    "document_changes": changes.document_changes,
+    "priority_became": changes.priority_became,
     "chair": meetings.chair,
     "attendance_count": meetings.attendance_count,
     "proposer": meetings.proposer,
