@@ -12,6 +12,7 @@ from dataclasses import asdict
 from functools import partial
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 import pyoxigraph as ox
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,10 +22,11 @@ from api.results import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
 from kg.corpus import OutsideCorpus, admitted, corpus_roots
 from kg.engine import Engine
 from kg.errors import CouncilKGError, QueryError
-from kg.query_pool import Budget, InProcessQueries, QueriesBusy, QueryLimitError, QueryPool
+from kg.query_pool import InProcessQueries, QueriesBusy, QueryPool
+from kg.query_worker import Budget, QueryLimitError
 from kg.settings import Settings
-from kg.sparql_guard import check_query
-from kg.store import OxigraphStore, is_update
+from kg.sparql_guard import check_outside
+from kg.store import OxigraphStore
 from kg.vocab import PREFIXES
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
@@ -40,8 +42,8 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         engine.warm()
-        import anyio.to_thread
-        anyio.to_thread.current_default_thread_limiter().total_tokens = int(__import__("os").environ.get("XTOK", "40"))
+        # a few threads answer at a time: more only share the same cores and each keeps its own memory
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.http_threads
         app.state.token = guard.issue_token(engine.data)
         try:
             yield
@@ -101,10 +103,7 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
             return pages.sparql_editor(request)
         if query is None:
             return JSONResponse({"error": "no query: give ?query=… or POST a SPARQL query"}, status_code=400)
-        if is_update(query):
-            raise QueryError("this endpoint is read-only: SPARQL Update is not allowed")
-        check_query(query, settings.query_depth, settings.query_operators, settings.sparql_service,
-                    max_chars=settings.query_chars)
+        check_outside(query, settings)
         accept = request.headers.get("accept")
         solutions = negotiate(accept, SOLUTION_FORMATS, "application/sparql-results+json")
         graph = negotiate(accept, GRAPH_FORMATS, "text/turtle")

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from urllib.parse import urlencode
+
 from pyoxigraph import NamedNode
 
 from api.labels import Labels, Node, iri_list
 from api.views import DocumentMeta, documents, workbench_href
 from kg.saved import saved_query
-from kg.vocab import CKG, FOAF, RDF
+from kg.vocab import CKG, FOAF, RDF, SKOS
+
+TRACEABLE = {str(CKG.Measure), str(CKG.Indicator), str(SKOS.Concept)}  # what /trace follows across documents
 
 SHOWN_INCOMING = 25
 
@@ -98,6 +102,7 @@ class EntityPage:
     outgoing: list[tuple[str, list[Value]]]
     incoming: list[tuple[str, int, list[Node], str]]   # property, how many, the first few, all in the workbench
     document_href: str | None = None
+    trace_href: str | None = None   # a measure, indicator or priority: its values across plans and years
     series: Series | None = None
     panels: dict[str, list] = field(default_factory=dict)
 
@@ -122,6 +127,8 @@ def entity_page(labels: Labels, iri: str) -> EntityPage | None:
                        for p, n in in_counts],
                       docs[iri].href if iri in docs else None)
     types = {str(o.value) for p, o in out_rows if p == str(RDF.type)}
+    if types & TRACEABLE:
+        page.trace_href = "/trace?" + urlencode({"q": iri})
     if str(CKG.Measure) in types:
         page.series = measure_series(labels, iri)
     if str(FOAF.Person) in types:

@@ -90,12 +90,12 @@ def host_name(header: str) -> str:
 
 
 # -- the middleware ------------------------------------------------------------------------------
-class BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(Exception):
+    """The body ran past the size limit while it was read."""
 
 
-class BodyStalled(Exception):
-    pass
+class _BodyStalled(Exception):
+    """The body stopped arriving before it was whole."""
 
 
 class RequestGuard:
@@ -123,10 +123,10 @@ class RequestGuard:
             await send(message)
         try:
             await self.app(scope, self._counted(receive), sending)
-        except (BodyTooLarge, BodyStalled) as e:
+        except (_BodyTooLarge, _BodyStalled) as e:
             if started:
                 raise
-            if isinstance(e, BodyTooLarge):
+            if isinstance(e, _BodyTooLarge):
                 await _json(send, 413, self._too_large())
             else:
                 await _json(send, 408, f"the request body stopped arriving for {self.body_seconds:g} s")
@@ -154,12 +154,12 @@ class RequestGuard:
             try:
                 message = await asyncio.wait_for(receive(), self.body_seconds)
             except TimeoutError:
-                raise BodyStalled() from None
+                raise _BodyStalled() from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 done = not message.get("more_body", False)
                 if seen > self.max_body:
-                    raise BodyTooLarge()
+                    raise _BodyTooLarge()
             return message
         return counted
 

@@ -15,7 +15,7 @@ from kg.errors import StoreBusyError
 from kg.index import Embedder, Entry, PassageIndex
 from kg.ingest import Ingester, IngestReport
 from kg.settings import Settings
-from kg.sparql_guard import check_query
+from kg.sparql_guard import check_outside, check_query
 from kg.store import OxigraphStore, Store, bind_text, store_stats, to_ox
 from kg.vocab import PROV
 
@@ -139,8 +139,7 @@ class Engine:
     def sparql_outside(self, query: str, bindings: dict | None = None):
         """A query someone typed (the workbench page): checked like /sparql, then run by the server's worker
         pool when one serves this engine (`outside`), so it can be stopped; else here."""
-        s = self.settings
-        check_query(query, s.query_depth, s.query_operators, s.sparql_service, max_chars=s.query_chars)
+        check_outside(query, self.settings)
         if self.outside is None:
             return self.store.query(query, bindings)
         return self.outside(bind_text(query, {k.lstrip("?$"): to_ox(v) for k, v in (bindings or {}).items()}))

@@ -26,6 +26,7 @@ SETTINGS: list[tuple[str, object, str]] = [
     ("sparql_service", False, "allow SERVICE (federated query): the server then calls out to any URL a query names"),
     ("owner_query_timeout", 600.0, "seconds a query sent with the request token (the CLI) may run; no row or byte cap"),
     ("max_body_kb", 1024, "kilobytes an HTTP request body may have"),
+    ("http_threads", 4, "HTTP requests (questions, searches, pages) worked on at once; more wait their turn"),
     ("request_timeout", 10.0, "seconds a client may take to send its request line and headers, or each piece of a body"),
     ("corpus_roots", "", "directories (or files) /ingest may read, separated by os.pathsep; "
                          "paths given to `councilkg ingest` are added"),
@@ -58,6 +59,7 @@ class Settings:
     sparql_service: bool
     owner_query_timeout: float
     max_body_kb: int
+    http_threads: int
     request_timeout: float
     corpus_roots: str
     allowed_hosts: str

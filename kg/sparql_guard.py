@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import QueryError
+from kg.settings import Settings
+from kg.store import is_update
 
 _TOKEN = re.compile("|".join([
     r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",      # long strings
@@ -70,3 +72,11 @@ def check_query(query: str, max_depth: int, max_operators: int, allow_service: b
                            "(query_operators): use VALUES for long lists of alternatives")
     if shape.service and not allow_service:
         raise QueryRefused("SERVICE (federated query) is switched off on this server (sparql_service)")
+
+
+def check_outside(query: str, settings: Settings) -> None:
+    """What a query from outside (/sparql, the workbench) must pass before it runs: read-only, within the limits."""
+    if is_update(query):
+        raise QueryError("this endpoint is read-only: SPARQL Update is not allowed")
+    s = settings
+    check_query(query, s.query_depth, s.query_operators, s.sparql_service, max_chars=s.query_chars)

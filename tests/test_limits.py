@@ -132,6 +132,17 @@ def test_queries_over_the_concurrency_limit_get_429_and_the_slots_come_back(tigh
     assert tight.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
+def test_the_workbench_page_runs_typed_queries_in_the_worker_pool(tight):
+    started = time.monotonic()
+    page = tight.get("/workbench", params={"query": CROSS_JOIN})
+    assert "ran past 1 s" in page.text and time.monotonic() - started < 3
+    time.sleep(0.5)
+    before = _children(os.getpid())
+    time.sleep(0.3)
+    assert all(_children(os.getpid()).get(pid, used)[0] - used[0] <= 2 for pid, used in before.items())  # idle
+    assert "5002 deep" in tight.get("/workbench", params={"query": DEEP}).text
+
+
 def test_service_is_refused_by_default(tight):
     for target in ("http://127.0.0.1:9/sparql", "file:///etc/passwd"):
         r = tight.get("/sparql", params={"query": f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"})

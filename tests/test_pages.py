@@ -1,5 +1,6 @@
 """The web pages over plain HTTP (no JavaScript): ask, documents, entity pages, the SPARQL workbench, /docs."""
 import json
+from urllib.parse import quote
 import re
 
 import pytest
@@ -139,6 +140,10 @@ def test_measure_page_has_values_by_period_and_a_chart_of_both_versions(client):
     assert len(outturns) == 2 and all(v == {"2018/19": 57.3, "2019/20": 56.5} for v in outturns.values())
     assert {t["unit"] for t in chart["traces"]} == {"rate per 10,000"}
     assert doc.xpath("//script[@src='/vendor/plotly.min.js']")
+    trace = doc.xpath("//a[.='Trace it across plans and years']/@href")
+    assert trace == ["/trace?q=" + quote(LAC_MEASURE, safe="")]
+    traced = page(client, trace[0])
+    assert "56.5" in [text(td) for td in traced.xpath("//td")]  # the 2019/20 outturn, among the series' values
 
 
 def test_person_page_has_roles_over_time_and_meetings(client):
