@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run ingest serve test lint bench bench-scale virtuoso-up virtuoso-down clean
+.PHONY: setup run ingest serve test test-fast lint bench bench-scale virtuoso-up virtuoso-down clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,10 @@ run: ingest
 
 test: setup lint
 	$(BIN)/python -m pytest -q
+
+# the edit loop: everything but the end-to-end tests over the whole seed ingest (marked slow)
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check kg nlp api tests bench

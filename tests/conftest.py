@@ -29,3 +29,11 @@ def client(engine):
 def count(engine, query: str, **bindings) -> int:
     """The ?n of a one-row COUNT query."""
     return int(next(iter(engine.sparql(query, bindings)))["n"].value)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests over the whole seed ingest (the `engine` or `client` fixture) are end-to-end: marked `slow`,
+    so `make test-fast` (`pytest -m "not slow"`) leaves them out of the edit loop."""
+    for item in items:
+        if {"engine", "client"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
