@@ -105,20 +105,17 @@ class Answerer:
         at = passages.index(e)
         return list(takewhile(lambda x: x.kind == "list_item", passages[at + 1:at + 9]))
 
-    def _with_items(self, e: Entry) -> str:
-        """A passage that introduces a list ("… the status was:") with the list's items."""
-        if not e.text.rstrip().endswith(":"):
-            return e.text
-        return " ".join([e.text, *(x.text for x in self._items_after(e))])
+    def _list_of(self, e: Entry) -> list[Entry]:
+        """The items of the list a passage introduces ("… the status was:"), or none."""
+        return self._items_after(e) if e.text.rstrip().endswith(":") else []
 
-    def _span(self, q: Question, e: Entry, sentence: str) -> tuple[Entry, str | None]:
+    def _span(self, q: Question, e: Entry, items: list[Entry], text: str, sentence: str) -> tuple[Entry, str | None]:
         """A span of the expected type and the passage holding it: the one list item the question singles
-        out, else the best sentence, else the passage read with its list."""
-        items = self._items_after(e) if e.text.rstrip().endswith(":") else []
+        out, else the best sentence, else the passage read with its list (`text`)."""
         picked = item_answer(q, e.text, [x.text for x in items], self.ctx.idf)
         if picked:
             return items[picked[0]], picked[1]
-        return e, short_answer(q, sentence, self.ctx.idf) or short_answer(q, self._with_items(e), self.ctx.idf)
+        return e, short_answer(q, sentence, self.ctx.idf) or short_answer(q, text, self.ctx.idf)
 
     def _best_passage(self, q: Question, pool: list[Entry]) -> tuple[Entry | None, str]:
         """The passage that supports the question best and its short answer: a span of the expected type
@@ -126,13 +123,14 @@ class Answerer:
         idf, kind = self.ctx.idf, answer_type(q)
         ranked = []
         for i, e in enumerate(pool):
-            text = self._with_items(e)
+            items = self._list_of(e)
+            text = " ".join([e.text, *(x.text for x in items)])
             sup = support(q, f"{text} {_identity(e)}" if kind else text, idf)
             cell = cell_answer(q, e.text, e.headers) if e.headers and sup >= 0.5 else None
             if not cell and (misses_period(q, e.headers) or not self._names_period(q, e, typed=bool(kind))):
                 continue  # the passage (or its table, or for a typed answer its document) says nothing of the period
             sentence = cell or best_sentence(q, e.text, idf)
-            source, span = (e, None) if cell or not kind else self._span(q, e, sentence)
+            source, span = (e, None) if cell or not kind else self._span(q, e, items, text, sentence)
             if span and support(q, e.text, idf) < MIN_OWN_SUPPORT:
                 span = None  # only the document's title speaks of the question: the passage itself must too
             if sup < (MIN_SPAN_SUPPORT if span else MIN_SUPPORT) or not (i < 3 or sup >= 0.8 or cell):
