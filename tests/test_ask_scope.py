@@ -8,13 +8,14 @@ from tests.data import FIXTURES
 NORTHBRIDGE = "ask_northbridge_minutes.txt"
 EASTMOOR = "ask_eastmoor_cabinet.txt"
 WESTHAVEN = "ask_westhaven_dashboard.txt"
+SOUTHMERE = "ask_southmere_quarterly.txt"
 
 
 @pytest.fixture(scope="module")
 def two_councils(tmp_path_factory):
     from kg.engine import Engine
     e = Engine.open(tmp_path_factory.mktemp("two-councils"), embed=False)
-    report = e.ingest([FIXTURES / NORTHBRIDGE, FIXTURES / EASTMOOR, FIXTURES / WESTHAVEN])
+    report = e.ingest([FIXTURES / f for f in (NORTHBRIDGE, EASTMOOR, WESTHAVEN, SOUTHMERE)])
     assert not report.errors, report.errors
     return e
 
@@ -67,6 +68,23 @@ def test_answers_from_list_items_and_bracketed_roles(two_councils, question, ans
     assert answer.split()[-1] in r["citations"][0]["text"]  # the passage holding the answer is cited first
 
 
+@pytest.mark.parametrize("question, answer, evidence", [
+    # a list inside a list: the items of the list whose introduction holds "under way", not the indicators'
+    # list or the outer list; "quarter 2" dates the question and is no topic word
+    ("In Southmere County Council's quarter 2 2023/24 performance summary, how many projects under way were red?",
+     "5", "5 are off track (red)"),
+    # a question whose only words frame it ("responsible for") is answered from the sentence that holds them
+    ("What is Southmere County Council responsible for?",
+     "Southmere County Council is responsible for schools, social care, highways and waste disposal across the county.",
+     "responsible for schools"),
+])
+def test_nested_lists_and_framing_words(two_councils, question, answer, evidence):
+    r = two_councils.ask(question)
+    assert r["answer"] == answer, r["answer"]
+    assert sources(r) == {SOUTHMERE}
+    assert evidence in r["citations"][0]["text"]
+
+
 def test_a_question_naming_one_council_never_cites_another(two_councils):
     for question, own in [("What was the street cleansing budget for 2019/20 at Eastmoor District Council?", EASTMOOR),
                           ("What was the street cleansing underspend in 2019/20 at Northbridge Borough Council?", NORTHBRIDGE)]:
@@ -110,3 +128,33 @@ def test_handlers_run_on_their_own(two_councils):
     found = meetings.chair(ctx, parse(question, scope.naming), scope)
     assert found.text == "Graham Whitfield (Leader, in the chair)"
     assert meetings.chair(ctx, parse("Who chaired the meeting?"), ctx.scoper.scope("Who chaired the meeting?", ctx.idf)) is None
+
+
+def test_parse_sets_period_qualifiers_and_naming_words_aside():
+    from kg.ask.parse import parse
+    q = parse("In Southmere County Council's quarter 2 2023/24 summary, how many projects under way were red?",
+              frozenset({"southmere"}))
+    assert "quarter" not in q.topic and {"project", "red"} <= set(q.topic)
+    assert parse("How many quarters did the project run?").topic == ("quarter", "project", "run")
+    # frame words are the topic when the question has no other ("what is X responsible for")
+    assert parse("What is Southmere County Council responsible for?", frozenset({"southmere"})).topic == (
+        "county", "council", "responsible")
+
+
+def test_where_a_passage_stands_counts_in_every_sentence():
+    from kg.ask.extract import support
+    from kg.ask.parse import parse
+    q = parse("How many projects in the capital overview were red?")
+    text = "Of the 34 projects: 5 are red; 19 are green; 10 are amber."
+    assert support(q, text) < support(q, text, context="Capital programme overview") == pytest.approx(1.25)
+
+
+def test_a_role_named_by_its_remit_is_answered_only_where_that_remit_is_named():
+    from kg.ask.extract import role_covered
+    from kg.ask.parse import parse
+    q = parse("Who is the Lead Member for Children and Families?")
+    assert not role_covered(q, "Cllr Raj Patel\tChildren travel to school actively and safely", {})
+    assert role_covered(q, "Lead Member for Children and Families: Cllr Ann Ruiz", {})
+    q = parse("Who is the Cabinet Member for Finance at Eastmoor District Council?")  # the place is no remit
+    assert role_covered(q, "Councillor Ben Ode (Cabinet Member for Finance)", {})
+    assert role_covered(parse("Who chaired the meeting?"), "anything at all", {})  # no remit asked

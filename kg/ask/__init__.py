@@ -20,7 +20,7 @@ from itertools import takewhile
 from kg.ask.compose import NOT_FOUND, Found, dedupe, passage_nodes, with_list
 from kg.ask.context import Context
 from kg.ask.extract import MAX_ANSWER, answer_type, best_sentence, cell_answer, misses_period, names_period, \
-    item_answer, novel, short_answer, support, wanted, broad
+    item_answer, novel, role_covered, short_answer, support, wanted, broad
 from kg.ask.handlers import HANDLERS
 from kg.ask.parse import Question, parse
 from kg.ask.retrieve import POOL, cite_first, retrieve
@@ -125,14 +125,14 @@ class Answerer:
         for i, e in enumerate(pool):
             items = self._list_of(e)
             text = " ".join([e.text, *(x.text for x in items)])
-            sup = support(q, f"{text} {_identity(e)}" if kind else text, idf)
+            sup = support(q, text, idf, context=_identity(e) if kind else "")
             cell = cell_answer(q, e.text, e.headers) if e.headers and sup >= 0.5 else None
             if not cell and (misses_period(q, e.headers) or not self._names_period(q, e, typed=bool(kind))):
                 continue  # the passage (or its table, or for a typed answer its document) says nothing of the period
             sentence = cell or best_sentence(q, e.text, idf)
             source, span = (e, None) if cell or not kind else self._span(q, e, items, text, sentence)
-            if span and support(q, e.text, idf) < MIN_OWN_SUPPORT:
-                span = None  # only the document's title speaks of the question: the passage itself must too
+            if span and (support(q, e.text, idf) < MIN_OWN_SUPPORT or not role_covered(q, f"{text} {_identity(e)}", idf)):
+                span = None  # only the document's title speaks of the question, or the passage of another role
             if sup < (MIN_SPAN_SUPPORT if span else MIN_SUPPORT) or not (i < 3 or sup >= 0.8 or cell):
                 continue  # deeper hits only when they cover the question well
             score = sup + 0.2 * broad(q, f"{e.text}\t{e.headers}", idf) - 0.04 * i

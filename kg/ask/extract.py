@@ -78,13 +78,14 @@ def _weight(words, idf: Mapping[str, float]) -> float:
     return sum(idf.get(t, unseen) for t in words)
 
 
-def _score(q: Question, sentence: str, idf: Mapping[str, float]) -> float:
-    """IDF-weighted share of the question's topic in the sentence, plus a bonus for a new answer of the wanted
-    type, and one for naming an agent ("provided by …") when the question asks who provides or leads."""
+def _score(q: Question, sentence: str, idf: Mapping[str, float], context: frozenset[str] = frozenset()) -> float:
+    """IDF-weighted share of the question's topic in the sentence (or its `context` words), plus a bonus for a
+    new answer of the wanted type, and one for naming an agent ("provided by …") when the question asks who
+    provides or leads."""
     words = set(q.topic)
     if not words:
         return 0.0
-    got = _weight(words & set(tokens(sentence)), idf) / _weight(words, idf)
+    got = _weight(words & (set(tokens(sentence)) | context), idf) / _weight(words, idf)
     agent = 0.3 if _ASKS_AGENT.match(q.text) and novel(_AGENT, sentence, q) else 0.0
     return got + agent + (0.25 if novel(wanted(q), sentence, q) else 0.0)
 
@@ -105,10 +106,12 @@ def broad(q: Question, text: str, idf: Mapping[str, float] = {}) -> float:
     return max((_broad(q, s, idf) for s in sentences(text)), default=0.0)
 
 
-def support(q: Question, text: str, idf: Mapping[str, float] = {}) -> float:
-    """How well the best sentence of `text` (or a table row as a whole) covers the question (0 … 1.25)."""
-    row = [_score(q, text.replace("\t", " "), idf)] if "\t" in text else []
-    return max([_score(q, s, idf) for s in sentences(text)] + row, default=0.0)
+def support(q: Question, text: str, idf: Mapping[str, float] = {}, context: str = "") -> float:
+    """How well the best sentence of `text` (or a table row as a whole) covers the question (0 … 1.25);
+    the words of `context` (where the passage stands: its document's title, its section) count in every sentence."""
+    around = frozenset(tokens(context))
+    row = [_score(q, text.replace("\t", " "), idf, around)] if "\t" in text else []
+    return max([_score(q, s, idf, around) for s in sentences(text)] + row, default=0.0)
 
 
 def _with_answer(q: Question, want: re.Pattern, scored: list[tuple], best: tuple, joins: bool) -> str:
@@ -322,6 +325,18 @@ def item_answer(q: Question, intro: str, items: list[str], idf: Mapping[str, flo
     at = scored[0][1]
     span = short_answer(q, items[at], idf)
     return (at, span) if span else None
+
+
+_ROLE_ASKED = re.compile(r"^who (?:is|was|are|were) (?:the )?(?:[\w-]+ ){0,3}?(?:for|of) (?:the )?(.+?)"
+                         r"(?: (?:at|in|on|during) .*)?\??$", re.I)
+
+
+def role_covered(q: Question, text: str, idf: Mapping[str, float]) -> bool:
+    """A question naming a role by its remit ("Who is the Lead Member for Children and Families?") is
+    answered only by a passage that names most of that remit (weighted by rarity), not one word of it."""
+    m = _ROLE_ASKED.match(q.text.strip())
+    remit = set(tokens(m.group(1))) & set(q.topic) if m else set()
+    return not remit or _weight(remit & set(tokens(text)), idf) >= 0.75 * _weight(remit, idf)
 
 
 def _role_fit(q: Question, span: str) -> float:

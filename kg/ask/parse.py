@@ -69,9 +69,10 @@ def parse(text: str, naming: frozenset[str] = frozenset()) -> Question:
     codes = tuple(m.group(0).replace(" ", "").upper() for m in re.finditer(r"\b[A-Z]{2,5} ?\d{2,3}[a-z]?\b", text))
     months = tuple(m for m in MONTHS if re.search(rf"\b{m}\b", low))
     years = tuple(int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b(?!\s*[/-]\s*\d)", text))
-    drop = _frame_words() | naming
-    topic = tuple(t for t in tokens(_strip_periods(text)) if t not in drop and not t.isdigit())
     function = {stem(w) for w in rules()["function"]}
+    content = [t for t in tokens(_strip_periods(text)) if t not in naming and not t.isdigit()]
+    # when frame words are all a question has ("what is X responsible for"), they are its topic
+    topic = tuple(t for t in content if t not in _frame_words()) or tuple(t for t in content if t not in function)
     words = tuple(t for t in tokens(text) if t not in function and not t.isdigit())
     return Question(text, intent_of(text), periods, kinds, int(number.group(1)) if number else None,
                     codes, months, years, topic, words)
@@ -80,4 +81,5 @@ def parse(text: str, naming: frozenset[str] = frozenset()) -> Question:
 def _strip_periods(text: str) -> str:
     for _, a, b in reversed(find_periods(text)):
         text = text[:a] + " " + text[b:]
-    return re.sub(r"\b(?:ac(?:ademic)?\.? ?year)\b", " ", text, flags=re.I)
+    text = re.sub(r"\b(?:ac(?:ademic)?\.? ?year)\b", " ", text, flags=re.I)
+    return re.sub(r"\b(?:quarter|qtr|q|month|period|week)\s?\d{1,2}\b", " ", text, flags=re.I)  # "quarter 4", "month 9"
