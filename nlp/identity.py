@@ -236,11 +236,16 @@ def is_title(line: str) -> bool:
             and not re.search(r"\bheld (?:on|at|in)\b", s, re.I))
 
 
+_NUMBERED_ITEM = re.compile(r"^\s*(?:item\s+)?\d{1,2}(?:\.\d+)*[.)]\s+\S", re.I)
+
+
 def heading_title(lines: list[str]) -> str:
     """The first heading-like line naming a subject (not a kind word, a body or a council), or ""."""
     generic = {label for _, _, label in _KINDS}
     for line in lines:
         s = title_line(line)
+        if _NUMBERED_ITEM.match(_plain(line)):
+            continue  # "1. Apologies for absence" is an item of the document, not its title
         if is_title(line) and s.lower() not in generic and not _BODY.fullmatch(s) and s not in councils_named(s):
             return s
     return ""

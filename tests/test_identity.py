@@ -24,6 +24,15 @@ FIXTURE_IDENTITIES = {
     # a cover block (council, body, date) before the subject: the title is the subject, never "March 2025"
     "ident_cover_block_report.txt": ("Harrowdale Borough Council", "Executive", date(2025, 3, 3), date(2025, 3, 3), 2025,
                                      "Report", "Housing Repairs Improvement Plan 2025/26"),
+    # "MINUTE of MEETING of the … held" and "Minutes of the … Committee held", without the word meeting before the body
+    "minutes_scottish_committee.txt": ("Unknown council", "Education and Children's Services Committee", date(2024, 3, 14),
+                                       date(2024, 3, 14), 2024, "Minutes",
+                                       "Education and Children's Services Committee minutes, 14 March 2024"),
+    "pages_markup.txt": ("Eastbrook District Council", "Scrutiny Committee", date(2020, 6, 9), date(2020, 6, 9), 2020,
+                         "Minutes", "Scrutiny Committee minutes, 9 June 2020"),
+    # no opening at all: a numbered item ("1. Apologies for absence") is never the title
+    "ingest_safety_minutes_library.txt": ("Unknown council", "", None, date(2023, 3, 7), 2023, "Minutes",
+                                          "Minutes, 7 March 2023"),
 }
 
 CORPUS_IDENTITIES = {
