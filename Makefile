@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# the CPU build of torch first: an unpinned torch would pull several GB of CUDA
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# the ray extra too, so the tests run the Ray executor
+	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
 	# Debian's chromium drives the browser tests and virtuoso-opensource is the SPARQL server
 	# backend the tests compare with Oxigraph; install them when they are missing
 	command -v chromium >/dev/null && command -v virtuoso-t >/dev/null \

@@ -60,13 +60,13 @@ def _engine(data: Path | None) -> Engine:
         return Engine.open(data)
 
 
-def _reader(data: Path | None, doing: str = "asking it") -> Engine | Served:
-    """The engine; or, while `councilkg serve` holds the store, that server standing in for it."""
+def _reader(data: Path | None, doing: str = "asking it", **settings: object) -> Engine | Served:
+    """The engine (with `settings` over the defaults); or, while `councilkg serve` holds the store, that server."""
     from kg.engine import Engine
     from kg.errors import StoreBusyError
     with _errors(2):
         try:
-            return Engine.open(data)
+            return Engine.open(data, **settings)
         except StoreBusyError:
             served = _server(data)
             if served is None:
@@ -83,16 +83,22 @@ def _server(data: Path | None) -> Served | None:
 
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files or directories"), data: Path | None = DataOpt,
-           force: bool = typer.Option(False, help="rebuild documents even when unchanged")) -> None:
+           force: bool = typer.Option(False, help="rebuild documents even when unchanged"),
+           workers: int | None = typer.Option(None, min=0, help="processes reading and extracting files "
+                                              "(default: the core count; 1: this process)"),
+           executor: str | None = typer.Option(None, help="where files are read and extracted: local or ray")) -> None:
     """Read, segment, extract and store documents; then index their passages.
 
-    When `councilkg serve` holds the data directory, the files are ingested through it."""
+    When `councilkg serve` holds the data directory, the files are ingested through it (with its settings)."""
     from api.served import Served
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         err.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}", highlight=False)
         raise typer.Exit(2)
-    target = _reader(data, doing="ingesting through it")
+    if executor not in (None, "local", "ray"):
+        err.print(f"[red]error:[/] --executor must be local or ray, not {executor!r}", highlight=False)
+        raise typer.Exit(2)
+    target = _reader(data, doing="ingesting through it", workers=workers, executor=executor)
     if isinstance(target, Served):
         with _errors():
             report = target.ingest(paths, force)
@@ -248,16 +254,24 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data: Path | None = DataOpt
 
 @app.command()
 def validate(data: Path | None = DataOpt) -> None:
-    """Check the whole graph against the SHACL shapes; exit status 1 on violations."""
+    """Check the whole graph against the SHACL shapes, and that the store, the passage index and the
+    ingest manifest agree with no ingest left unfinished; exit status 1 on any violation or disagreement."""
+    from kg.validate import check_consistency
     reader = _reader(data)
     with _errors():
         conforms, n, text = reader.validate()
+        problems = check_consistency(reader.store, reader.data)
     if conforms:
         out.print("[green]0 SHACL violations[/]")
-        return
-    out.print(text, highlight=False)
-    out.print(f"[red]{n} SHACL violation(s)[/]")
-    raise typer.Exit(1)
+    else:
+        out.print(text, highlight=False)
+        out.print(f"[red]{n} SHACL violation(s)[/]")
+    for p in problems:
+        out.print(f"[red]inconsistent:[/] {p}", highlight=False, soft_wrap=True)
+    if not problems:
+        out.print("[green]store, index and manifest agree[/]")
+    if problems or not conforms:
+        raise typer.Exit(1)
 
 
 @app.command()

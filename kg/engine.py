@@ -14,6 +14,7 @@ from kg.corpus import remember_roots
 from kg.errors import StoreBusyError
 from kg.index import Embedder, Entry, PassageIndex
 from kg.ingest import Ingester, IngestReport
+from kg.journal import Journal, Manifest, pause_at
 from kg.settings import Settings
 from kg.sparql_guard import check_outside, check_query
 from kg.store import OxigraphStore, Store, bind_text, store_stats, to_ox
@@ -64,18 +65,39 @@ class Engine:
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None,
                force: bool = False) -> IngestReport:
+        """Ingest files, first finishing an ingest a crash interrupted (`kg.journal`); then rebuild the
+        derived graphs and the index when anything changed or the index does not match the store."""
         remember_roots(self.data, paths)  # the corpus boundary /ingest keeps to (kg.corpus)
-        ingester = Ingester(self.store, self.data, self.settings.base, self.settings.max_file_mb * 1024 * 1024)
+        s = self.settings
         with self._writing:  # one ingest at a time; readers keep the old index until the swap
-            report = ingester.run(paths, progress, force=force)
-            if report.changed() or not (self.data / "index" / "entries.json").exists():
+            journal, manifest = Journal(self.data), Manifest.load(self.data)
+            pending = journal.pending()
+            ingester = Ingester(self.store, self.data, s.base, s.max_file_mb * 1024 * 1024, manifest, journal,
+                                executor=s.executor, workers=s.workers or None, spacy_model=s.spacy_model)
+            report = ingester.run(paths, progress, force=force, pending=pending)
+            if pending:
+                report.warnings.append(f"finished an interrupted ingest ({pending.get('phase')} phase) "
+                                       f"of {len(pending.get('sources', []))} file(s)")
+            if report.changed() or pending or not self._index_matches(manifest):
+                journal.indexing(sorted(ingester.sources), manifest)
                 self._derive_links()
                 progress("group indicators")
                 self._group_indicators()
                 progress("index passages")
-                self.reindex()
+                pause_at("index")
+                manifest.index_passages = self.reindex()["passages"]
+                pause_at("commit")
+                manifest.save()
+                journal.end()
                 self._answerer = None  # its catalog of nodes is rebuilt on the next question
+            elif manifest.dirty:
+                manifest.save()
         return report
+
+    def _index_matches(self, manifest: Manifest) -> bool:
+        """The saved index was built from as many passages as the store holds."""
+        from kg.validate import stored_passages
+        return (self.data / "index" / "entries.json").exists() and manifest.index_passages == stored_passages(self.store)
 
     def _derive_links(self) -> None:
         """Cross-document triples (plan revisions, renamed priorities) recomputed into a graph of their own."""

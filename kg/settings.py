@@ -33,6 +33,9 @@ SETTINGS: list[tuple[str, object, str]] = [
     ("allowed_hosts", "", "Host header names the server answers besides loopback and its --host, "
                           "comma-separated; * for any"),
     ("embed", True, "build dense embeddings for passages (false: BM25 only)"),
+    ("executor", "local", "where ingest reads and extracts files: local (a process pool) or ray "
+                          "(pip install 'councilkg[ray]')"),
+    ("workers", 0, "processes that read and extract files at once (0: the core count; 1: in the ingesting process)"),
     ("store", "oxigraph", "RDF store: oxigraph (embedded, on disk) or virtuoso (a local server, `make virtuoso-up`)"),
     ("virtuoso_url", "http://127.0.0.1:8890", "Virtuoso's HTTP address (loopback only); SPARQL at /sparql"),
     ("virtuoso_sql_port", 1111, "Virtuoso's SQL (isql) port on 127.0.0.1"),
@@ -40,6 +43,7 @@ SETTINGS: list[tuple[str, object, str]] = [
     ("virtuoso_password", "dba", "that user's password"),
 ]
 STORES = ("oxigraph", "virtuoso")
+EXECUTORS = ("local", "ray")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Settings:
     corpus_roots: str
     allowed_hosts: str
     embed: bool
+    executor: str
+    workers: int
     store: str
     virtuoso_url: str
     virtuoso_sql_port: int
@@ -84,6 +90,10 @@ class Settings:
                 raw = os.environ.get(f"COUNCILKG_{name.upper()}", default)
             values[name] = _coerce(raw, default)
         values["data"] = Path(values["data"])
+        if values["executor"] not in EXECUTORS:
+            raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {values['executor']!r}")
+        if values["workers"] < 0:
+            raise ValueError(f"workers must be 0 (the core count) or more, not {values['workers']}")
         if values["store"] not in STORES:
             raise ValueError(f"store must be one of {', '.join(STORES)}, not {values['store']!r}")
         return cls(**values)

@@ -11,11 +11,9 @@ titled-name patterns ("Mrs J Whittle") are generated from `nlp/data/people.json`
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -57,20 +55,19 @@ def titled_name_patterns() -> list[dict]:
 
 
 # -- pipeline -------------------------------------------------------------------------
-def default_model() -> str:
-    """$COUNCILKG_SPACY_MODEL when set (the `spacy_model` setting), else the first of MODELS installed."""
-    if os.environ.get("COUNCILKG_SPACY_MODEL"):
-        return os.environ["COUNCILKG_SPACY_MODEL"]
+def model_name(setting: str = "") -> str:
+    """The model the `spacy_model` setting names, else the first of MODELS installed."""
+    if setting:
+        return setting
     for name in MODELS:
         if importlib.util.find_spec(name) is not None:
             return name
     raise OSError(f"no spaCy model installed: install one of {', '.join(MODELS)}")
 
 
-@cache
-def load_pipeline(model: str | None = None) -> Language:
-    """The model's `ner` plus an `entity_ruler` before it. Loaded once per model name."""
-    nlp = spacy.load(model or default_model(), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+def load_pipeline(model: str = "") -> Language:
+    """The model's `ner` plus an `entity_ruler` before it; the caller keeps it (load once per process)."""
+    nlp = spacy.load(model_name(model), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
         nlp.remove_pipe("tok2vec")   # the small models' ner has its own embedding layer
     ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
+from spacy.language import Language
 
 from nlp.entity_names import people_data
 from nlp.model import Document, PersonRef
@@ -176,9 +177,9 @@ def same_person_candidates(names: Iterable[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def person_names(doc: Document, model: str | None = None) -> list[PersonRef]:
+def person_names(doc: Document, nlp: Language | None = None) -> list[PersonRef]:
     """Every person named in a document: the pipeline's PERSON entities (which include
     titled names such as "Mrs J Whittle" and "Cllr Standley"), with their source line."""
     numbered = [(n, line) for n, line in doc.numbered() if line.strip()]
-    found = entities_many(load_pipeline(model), [line for _, line in numbered])
+    found = entities_many(nlp or load_pipeline(), [line for _, line in numbered])
     return [PersonRef(e.text, n) for (n, _), ents in zip(numbered, found) for e in ents if e.label == "PERSON"]

@@ -15,6 +15,7 @@ from kg.ingest import person_refs
 from nlp.resolve import canonical_names
 from kg.versions import link_revisions
 from nlp import extract as extractors
+from nlp.ner import load_pipeline
 from nlp.read import read
 from nlp.segment import segment
 
@@ -33,7 +34,8 @@ needs_measures = pytest.mark.skipif(importlib.util.find_spec("nlp.extract.plan_m
 def store() -> ox.Store:
     docs = [d for f in ("000_ef67688da2edb598.txt", "001_7a86a0afad391c44.txt", "002_49448199a3dea4d2.txt")
             for d in read(ROOT / "seeds" / f)]
-    staged = [(d, segment(d), extractors.extract(d)) for d in docs]
+    nlp = load_pipeline()
+    staged = [(d, segment(d), extractors.extract(d, nlp)) for d in docs]
     names = canonical_names(person_refs([r for _d, _p, recs in staged for r in recs]), known=[])
     s = ox.Store()
     for doc, passages, records in staged:

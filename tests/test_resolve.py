@@ -2,6 +2,7 @@
 import pytest
 
 from nlp.model import PersonRef
+from nlp.ner import load_pipeline
 from nlp.read import read
 from nlp.resolve import canonical_names, parse_name, person_names, same_person_candidates
 from tests.data import FIXTURES, SEEDS
@@ -14,7 +15,8 @@ ALLOWED_PAIRS: dict[tuple[str, str], str] = {}
 
 @pytest.fixture(scope="module")
 def seed_refs() -> list[PersonRef]:
-    return [r for f in sorted(SEEDS.glob("*.txt")) for d in read(f) for r in person_names(d)]
+    nlp = load_pipeline()
+    return [r for f in sorted(SEEDS.glob("*.txt")) for d in read(f) for r in person_names(d, nlp)]
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 A module in this package takes part by defining either or both of:
 
 - ``APPLIES_TO: set[str]`` and ``extract(doc: Document) -> list[object]``: typed records
-  (frozen dataclasses) for documents whose ``doc_type`` is in APPLIES_TO;
+  (frozen dataclasses) for documents whose ``doc_type`` is in APPLIES_TO; a module that sets
+  ``USES_NER = True`` is passed the spaCy pipeline as ``extract(doc, nlp=...)``;
 - ``split_parts(doc: Document) -> list[Document]``: the documents bound inside ``doc``
   (each with ``part_of=doc.key``), e.g. the minutes and reports of an agenda pack.
 """
@@ -13,8 +14,12 @@ import importlib
 import pkgutil
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from nlp.model import Document
+
+if TYPE_CHECKING:  # spaCy loads only when a document is extracted
+    from spacy.language import Language
 
 
 @cache
@@ -32,10 +37,17 @@ def split_parts(doc: Document) -> list[Document]:
     return parts
 
 
-def extract(doc: Document) -> list[object]:
-    """All records every applicable extractor finds in `doc`."""
+def extract(doc: Document, nlp: Language | None = None) -> list[object]:
+    """All records every applicable extractor finds in `doc`; `nlp` is the NER pipeline (`nlp.ner.load_pipeline`),
+    loaded here when not given."""
     records: list[object] = []
     for mod in _modules():
-        if doc.doc_type in getattr(mod, "APPLIES_TO", ()):
+        if doc.doc_type not in getattr(mod, "APPLIES_TO", ()):
+            continue
+        if getattr(mod, "USES_NER", False):
+            from nlp.ner import load_pipeline
+            nlp = nlp or load_pipeline()
+            records.extend(mod.extract(doc, nlp=nlp))
+        else:
             records.extend(mod.extract(doc))
     return records

@@ -6,18 +6,29 @@ defines ("Sussex Partnership Foundation Trust (SPFT)") are learnt and recognised
 rest of it. Sentences that say who leads or provides a service ("X is led by Y",
 "Y provide the service") yield `Provision` records; their wording is in
 `nlp/patterns/*.jsonl` (``relation`` lines).
+
+Every organisation, service, provider and body the NER finds is then checked against the
+words around it (`checked`, rules in `nlp.entity_names`), cells of a table's provider column
+become providers, and services a line defines with an acronym are read whole.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import cache
 
-from nlp.entity_names import canonical_key, pattern_lines
+from spacy.language import Language
+
+from nlp.entity_names import (body_start, canonical_key, defined_services, is_body, lookup, not_a_body,
+                               not_a_service, owner_words, pattern_lines, provider_cut, provider_names, unit_names)
 from nlp.model import Document, PersonRef
 from nlp.ner import Entity, entities_many, load_pipeline, normalise
+from nlp.tables import find_tables
 
 APPLIES_TO = {"PortfolioPlan", "ScrutinyReport", "AgendaPack", "Agenda", "Minutes", "Report", "DecisionRecord",
               "Scorecard", "BusinessPlan", "RiskRegister", "WorkProgramme", "BudgetReport", "PerformanceReport"}
+USES_NER = True
 ORGANISATIONS = {"ORG", "SERVICE", "PROVIDER"}
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
 _ALSO = r"(?: \(⟨\d+⟩\))?"   # an acronym in brackets after a name: "Trust (KCHFT)"
@@ -139,10 +150,113 @@ def _sentence(text: str, offset: int) -> int:
     return len(re.findall(r"[.;!?]\s", text[:offset]))
 
 
-def extract(doc: Document, model: str | None = None) -> list[Mention | Provision]:
-    """Every entity mention in `doc`, and every stated service provision."""
+def checked(doc: Document, lines: list[tuple[int, str]], found: list[list[Entity]]) -> list[list[Entity]]:
+    """Each line's entities as what they are: services that are directorates become ORG, fragments,
+    roles and cut-off names go, trimmed body names get their words back, provider cells are providers
+    and services defined with an acronym are read as far as the acronym spells."""
+    owners, units = owner_words(doc.council), unit_names([t for _, t in lines])
+    cells = provider_cells(doc, owners)
+    out, prev = [], ""
+    for (n, text), ents in zip(lines, found):
+        named = [e for e in (_checked(e, text, prev, owners, units) for e in ents) if e is not None]
+        sure = cells.get(n, []) + [Entity(name, "SERVICE", canonical_key(name, "SERVICE"), a, b)
+                                   for name, a, b in defined_services(text)]
+        out.append(sorted([e for e in named if not any(c.start < e.end and e.start < c.end for c in sure)] + sure,
+                          key=lambda e: e.start))
+        prev = text
+    return _one_spelling(out)
+
+
+def _one_spelling(found: list[list[Entity]]) -> list[list[Entity]]:
+    """Providers written in several cases ("CxK", "CXK") keyed by their most used spelling."""
+    spellings: dict[str, Counter] = {}
+    for e in (e for ents in found for e in ents if e.label == "PROVIDER"):
+        spellings.setdefault(e.key.casefold(), Counter())[e.key] += 1
+    best = {k: c.most_common(1)[0][0] for k, c in spellings.items()}
+    return [[replace(e, key=best[e.key.casefold()]) if e.label == "PROVIDER" else e for e in ents] for ents in found]
+
+
+def _checked(e: Entity, text: str, prev: str, owners: frozenset[str], units: frozenset[str]) -> Entity | None:
+    """One entity checked against the words around it (see `nlp.entity_names`); None when it is not one."""
+    if e.label not in ORGANISATIONS or lookup(e.text):
+        return e
+    before, after = text[:e.start], text[e.end:]
+    if _wrapped(before, prev):
+        return None
+    if e.label == "SERVICE":
+        if e.key in units:
+            return Entity(e.text, "ORG", e.key, e.start, e.end)
+        return None if not_a_service(e.text, before, after, owners) else e
+    if e.label == "PROVIDER":
+        name = provider_cut(e.text, after)
+        return None if name is None else Entity(name, "PROVIDER", canonical_key(name, "PROVIDER"), e.start,
+                                                e.start + len(name))
+    if is_body(e.key):
+        name = body_start(e.text, before)
+        start = e.end - len(name) if text[:e.end].endswith(name) else e.start
+        return None if not_a_body(name, after, owners) else Entity(name, "ORG", canonical_key(name, "ORG"), start, e.end)
+    return e
+
+
+def _wrapped(before: str, prev: str) -> bool:
+    """A name at the start of a line whose previous line, a paragraph, ends mid-name ("… in Early" /
+    "Help and Preventative Services"): only the end of the name is here."""
+    return (not before.strip() and len(prev) >= 60 and "\t" not in prev and not prev.lstrip().startswith("#")
+            and bool(re.search(r"\b[A-Z][\w'-]*$", prev.rstrip())))
+
+
+@cache
+def provider_column() -> re.Pattern:
+    """A table header naming the column of providers (``provider_column`` in `nlp/patterns/filters.jsonl`)."""
+    return re.compile(next(r["provider_column"] for r in pattern_lines() if "provider_column" in r), re.I)
+
+
+def provider_cells(doc: Document, owners: frozenset[str] = frozenset()) -> dict[int, list[Entity]]:
+    """Line -> providers named in the provider column of a table ("Provider name", "Contractor"),
+    rows of in-house provision and the council's own units ("KCC-IASK") left out. A table without
+    a header right after one with a provider column, and as wide, is its continuation."""
+    header = provider_column()
+    out: dict[int, list[Entity]] = {}
+    last: tuple[int, int] | None = None    # (width, provider column) of the last provider table
+    for table in find_tables(list(doc.numbered())):
+        width = max((len(r.raw) for r in table.rows), default=0)
+        col = next((c.index for c in table.columns if header.search(c.header)), None)
+        if col is None and not table.columns and last and last[0] == width:
+            col = last[1]
+        if col is None:
+            continue
+        last = (width, col)
+        for row in table.rows:
+            if not any(re.fullmatch(r"in-?\s?house|internal", c, re.I) for c in row.cells):
+                out[row.line] = [e for e in _cell_entities(row.raw, col) if not _owners_unit(e.text, owners)]
+    return out
+
+
+def _owners_unit(name: str, owners: frozenset[str]) -> bool:
+    """A name led by the council's own acronym ("KCC-IASK"): a unit of the council, not a provider."""
+    first = re.split(r"[\s-]", name)[0]
+    return first.isupper() and first in owners
+
+
+def _cell_entities(raw: tuple[str, ...], col: int) -> list[Entity]:
+    """The providers of cell `col` of a tab-separated row, with offsets in the line."""
+    if col >= len(raw):
+        return []
+    line, start = normalise("\t".join(raw)), sum(len(c) + 1 for c in raw[:col])
+    found, at = [], start
+    for name in provider_names(normalise(raw[col])):
+        i = line.find(name, at)
+        if i >= 0:
+            found.append(Entity(name, "PROVIDER", canonical_key(name, "PROVIDER"), i, i + len(name)))
+            at = i + len(name)
+    return found
+
+
+def extract(doc: Document, nlp: Language | None = None) -> list[Mention | Provision]:
+    """Every entity mention in `doc`, and every stated service provision; `nlp` from `nlp.ner.load_pipeline`."""
     lines = _own_lines(doc)
-    found = entities_many(load_pipeline(model), [t for _, t in lines])
+    found = entities_many(nlp or load_pipeline(), [t for _, t in lines])
+    found = checked(doc, lines, found)
     defined = _acronyms(lines, found)
     records: list[Mention | Provision] = []
     window: list[list[Entity]] = []

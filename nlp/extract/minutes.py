@@ -79,8 +79,9 @@ def _web_heading(lines: list[str], line_start: int) -> MeetingRecord | None:
     return None
 
 
-def minutes_heading(lines: list[str], line_start: int = 1, issued=None) -> MeetingRecord:
-    """The meeting a set of minutes records, from its "MINUTES of a meeting of …" line."""
+def minutes_heading(lines: list[str], line_start: int = 1, issued=None, body: str = "") -> MeetingRecord:
+    """The meeting a set of minutes records, from its "MINUTES of a meeting of …" line; else a meeting
+    of `body` (the document's, when known) on `issued`."""
     for i, raw in enumerate(lines):
         m = _HELD.match(clean(raw))
         if m:
@@ -90,7 +91,7 @@ def minutes_heading(lines: list[str], line_start: int = 1, issued=None) -> Meeti
             return MeetingRecord(MeetingRef(tidy_title(m.group("body")), when), time,
                                  venue.group("venue").strip(" ,.") if venue else None, "minuted", line_start + i)
     found = _wrapped_heading(lines, line_start) or _web_heading(lines, line_start)
-    return found or MeetingRecord(MeetingRef("Committee", issued), None, None, "minuted", line_start)
+    return found or MeetingRecord(MeetingRef(body or "Committee", issued), None, None, "minuted", line_start)
 
 
 def _bold_heads(doc: Document) -> list[Head]:
@@ -227,7 +228,7 @@ def _proceedings(doc: Document, ref: MeetingRef, heads: list[Head], chair: Perso
 
 def minutes_records(doc: Document) -> list[object]:
     """Everything a set of minutes records."""
-    meet = minutes_heading(list(doc.lines), doc.line_start, doc.issued)
+    meet = minutes_heading(list(doc.lines), doc.line_start, doc.issued, doc.body)
     ref = meet.meeting
     heads = minute_heads(doc)
     out: list[object] = [meet, *labelled_lists(doc, ref, _header_end(heads, doc))]
