@@ -26,7 +26,6 @@ from kg.query_pool import InProcessQueries, QueriesBusy, QueryPool
 from kg.query_worker import Budget, QueryLimitError
 from kg.settings import Settings
 from kg.sparql_guard import check_outside
-from kg.store import OxigraphStore
 from kg.vocab import PREFIXES
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
@@ -157,8 +156,8 @@ def _queries(app: FastAPI) -> QueryPool | InProcessQueries:
     store; threads for any other store."""
     if app.state.queries is None:
         engine, s = app.state.engine, app.state.engine.settings
-        if isinstance(engine.store, OxigraphStore) and engine.store.path is not None:
-            app.state.queries = QueryPool(engine.store.ox, engine.data / SNAPSHOTS, s.query_concurrency, s.query_memory_mb,
+        if engine.store.can_backup():
+            app.state.queries = QueryPool(engine.store, engine.data / SNAPSHOTS, s.query_concurrency, s.query_memory_mb,
                                           {k: str(v) for k, v in PREFIXES.items()})
         else:
             app.state.queries = InProcessQueries(engine.store.query, s.query_concurrency)

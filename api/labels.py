@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.vocab import PREFIXES, RDF, RDFS, SKOS
+from nlp.text import squash
 
 LABEL_PREDICATES = ("rdfs:label", "skos:prefLabel", "foaf:name", "dct:title", "ckg:valueText", "ckg:text")
 MAX_LABEL = 140
@@ -111,7 +112,7 @@ class Labels:
         label = next((min(props[p]) for p in map(expand, LABEL_PREDICATES) if props.get(p)), None)
         if label is None:
             label = self.term(iri) if not iri.startswith(self.base) else self.tail(iri)
-        label = re.sub(r"\s+", " ", label).strip()
+        label = squash(label)
         label = label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1].rstrip() + "…"
         types = tuple(sorted({self.term(t) for t in self.specific(props.get(str(RDF.type), []))}))
         return Node(iri, label, types, self.href(iri))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -22,6 +21,7 @@ from api.results import GRAPH_FORMATS, negotiate, serialize
 from api.workbench import prepare, run, workbench
 from kg.errors import CouncilKGError
 from kg.validate import load_ontology
+from nlp.text import slug
 
 HERE = Path(__file__).parent
 DOWNLOADS = {"csv": "text/csv", "json": "application/sparql-results+json"}
@@ -149,7 +149,7 @@ async def download(request: Request, format: str = Query("csv", pattern="^(csv|j
 def api_reference(request: Request):
     """The API reference, from the app's OpenAPI description (no CDN, no JS)."""
     spec = request.app.openapi()
-    operations = [(f"{method}-{re.sub(r'[^a-z0-9]+', '-', path.lower()).strip('-')}", path, method.upper(), op)
+    operations = [(f"{method}-{slug(path)}", path, method.upper(), op)
                   for path, item in spec.get("paths", {}).items()
                   for method, op in item.items() if method in ("get", "post", "put", "delete")]
     return _site(request).render(request, "apidocs.html", active="api", spec=spec, operations=operations)

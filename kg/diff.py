@@ -22,7 +22,7 @@ from kg.errors import CouncilKGError
 from kg.grouping import label_words
 from kg.indicators import local_name, text_of
 from kg.trace import Point, stated
-from nlp.dates import MONTHS, months_in
+from nlp.dates import MONTH_ABBREVIATIONS, MONTHS, months_in
 
 DOCS_QUERY = """
 SELECT ?doc ?title ?issued ?source WHERE {
@@ -62,7 +62,7 @@ def title_words(text: str) -> frozenset[str]:
 
 
 STOP_WORDS = frozenset(["a", "an", "and", "for", "in", "of", "on", "the", "to", "version", "plan"])
-MONTH_WORDS = title_words(" ".join(MONTHS) + " jan feb mar apr jun jul aug sep sept oct nov dec")
+MONTH_WORDS = title_words(" ".join([*MONTHS, *MONTH_ABBREVIATIONS, "sept"]))
 
 
 class DocumentNotFound(CouncilKGError):

@@ -4,6 +4,7 @@ The CLI and the HTTP API only build an `Engine` and call it.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Container
 from pathlib import Path
@@ -30,10 +31,17 @@ SELECT DISTINCT ?p ?d ?title ?source ?text ?a ?b ?section ?kind ?headers ?pa ?pl
 } ORDER BY ?d ?a ?p"""
 
 
+def _models_offline() -> None:
+    """Models load from installed packages only: the Hugging Face libraries are told not to reach the network."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
 class Engine:
     """`Engine.open(path)` then `ingest`, `sparql`, `search`, `ask`, `validate`, `stats`."""
 
     def __init__(self, settings: Settings):
+        _models_offline()
         self.settings = settings
         self.data = Path(settings.data)
         self.data.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,6 @@ of distinct labels. The thresholds below are the one place they are set; word ru
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.index import tokens
+from nlp.words import ACRONYM, idf, spelt_out, tokens
 
 # -- thresholds: the one place they are set --------------------------------------------------
 LINK_SCORE = 0.75     # combined score at which two items are the same indicator / outcome
@@ -108,16 +107,12 @@ class Scorer:
     """Pairwise scores of items: embedding cosine and IDF-weighted word overlap."""
 
     def __init__(self, items: list[Item], vectors: np.ndarray | None = None):
-        # the question side's acronym reader, imported here because kg.ask imports this module
-        from kg.ask.lookup import ACRONYM, spelt_out
         self.items = items
         self.words = [label_words(i.label) for i in items]
         spelt = {label: spelt_out(label) for label in {i.label for i in items}}  # once per distinct label
         self.spelt = [spelt[i.label] for i in items]
         self.acronyms = [{a.lower() for a in ACRONYM.findall(i.label)} for i in items]
-        df = Counter(w for ws in self.words for w in ws)
-        n = len(items) + 1
-        self.idf = {w: math.log(n / (c + 0.5)) for w, c in df.items()}
+        self.idf = idf(self.words)
         self.vectors = vectors
 
     def lexical(self, a: int, b: int) -> float:

@@ -9,41 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Container
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-_STOP = set("""a an and are as at be been but by can could did do does for from had has have how i if in into is it
-its many may much of on or our per shall should so than that the their them then there these they this those to
-us was we were what when where which while who whom whose why will with would you your""".split())
-_TOKEN = re.compile(r"[a-z0-9]+(?:[/.][0-9]+)*")
-
-
-_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ies", "ed", "es", "s")
-_IRREGULAR = {"led": "lead", "children": "child", "people": "person", "women": "woman", "men": "man"}
-
-
-def stem(t: str) -> str:
-    """A light suffix stripper: elected/election -> elect, receiving/received -> receiv."""
-    if t in _IRREGULAR:
-        return _IRREGULAR[t]
-    if not t.isalpha() or len(t) <= 4 or t.endswith("ss"):
-        return t
-    for suf in _SUFFIXES:
-        if t.endswith(suf) and len(t) - len(suf) >= 4:
-            return t[: -len(suf)]
-    return t
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word and number tokens, stop words dropped, light stemming."""
-    return [stem(t) for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in _STOP and t != "s"]
+from nlp.words import stem, tokens  # noqa: F401  (stem re-exported: kg.ask imports both from here)
 
 
 def text_hash(text: str) -> str:

@@ -1,20 +1,15 @@
 """Deterministic, readable instance IRIs: the one place IRIs are minted."""
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from rdflib import URIRef
 
 from kg.vocab import DEFAULT_BASE
+from nlp import text
 
 
-def slug(text: str | int, limit: int = 80) -> str:
-    """Lower-case ASCII words joined by hyphens: "Children's Services" -> "childrens-services"."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    text = re.sub(r"['’`]", "", text.lower())
-    text = re.sub(r"[^a-z0-9.]+", "-", text).strip("-.")
-    return text[:limit].rstrip("-") or "x"
+def slug(key: str | int, limit: int = 80) -> str:
+    """An IRI path segment: the text's slug (`nlp.text.slug`, dots kept), at most `limit` long, never empty."""
+    return text.slug(key, keep=".")[:limit].rstrip("-") or "x"
 
 
 def mint_iri(kind: str, *keys: str | int, base: str = DEFAULT_BASE) -> URIRef:

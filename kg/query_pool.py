@@ -23,10 +23,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.errors import QueryError
 from kg.query_worker import Answer, Budget, QueryLimitError, answer, memory_message
+from kg.store import Store
 
 STARTUP_SECONDS = 60.0       # a worker opening its snapshot on a loaded machine
 HELD = ".held"               # the lock a pool holds in its snapshot directory while it lives
@@ -117,7 +116,7 @@ class _Worker:
 class QueryPool:
     """Up to `size` worker processes answering queries over the latest snapshot of `store`."""
 
-    def __init__(self, store: ox.Store, snapshots: Path, size: int, memory_mb: int, prefixes: dict[str, str]):
+    def __init__(self, store: Store, snapshots: Path, size: int, memory_mb: int, prefixes: dict[str, str]):
         _drop_orphans(Path(snapshots))
         self.snapshots = Path(snapshots) / f"{os.getpid()}-{id(self):x}"
         self._held = _hold(self.snapshots)

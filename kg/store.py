@@ -42,6 +42,10 @@ class Store(Protocol):
     def remove_graph(self, graph: str) -> None: ...
     def query(self, sparql: str, bindings: dict | None = None): ...
     def graph_value(self, graph: str, predicate: str) -> str | None: ...
+    def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes: ...
+    def __len__(self) -> int: ...
+    def can_backup(self) -> bool: ...
+    def backup(self, directory: str | Path) -> None: ...
 
 
 def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -143,6 +147,14 @@ class OxigraphStore:
     def _flush(self) -> None:
         if self.path is not None:
             self.ox.flush()
+
+    def can_backup(self) -> bool:
+        """True on disk: `backup` can copy the store for worker processes to open read-only."""
+        return self.path is not None
+
+    def backup(self, directory: str | Path) -> None:
+        """A consistent copy of the on-disk store in `directory` (a new folder)."""
+        self.ox.backup(str(directory))
 
     # -- reading --------------------------------------------------------------------------
     def graphs(self) -> list[str]:

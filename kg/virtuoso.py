@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -164,6 +165,13 @@ class VirtuosoStore(EndpointStore):
         """The document graphs as N-Quads or TriG."""
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return ox.serialize((ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows), format=fmt)
+
+    def can_backup(self) -> bool:
+        """False: the server keeps its own files; worker processes cannot open a copy."""
+        return False
+
+    def backup(self, directory: str | Path) -> None:
+        raise NotImplementedError("a Virtuoso store is not copied to disk; queries run at the server")
 
     def close(self) -> None:
         """Nothing to release: the server keeps running (`make virtuoso-down` stops it)."""

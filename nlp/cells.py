@@ -16,14 +16,14 @@ from decimal import Decimal
 
 from nlp.periods import Period, parse_period
 from nlp.table_rules import first_match, first_match_start, rules
+from nlp.text import TAG as _ANGLED, squash
 
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")   # an HTML element tag, for cells cleaned otherwise than by clean_cell
-_TAG = re.compile(r"<[^>]+>")
 
 
 def clean_cell(raw: str) -> str:
     """Cell text without HTML tags (`<p>`, `<i>`, `<br>` ...), entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", raw))).strip()
+    return squash(html.unescape(_ANGLED.sub(" ", raw)))
 
 
 def italics(raw: str) -> list[str]:

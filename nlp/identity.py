@@ -12,10 +12,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from nlp.dates import DATE, MONTHS, parse_date
 from nlp.entity_names import body_name, titlecase
+from nlp.text import slug, squash
 
 _DATA = Path(__file__).parent / "data"
 _V = json.loads((_DATA / "identity.json").read_text(encoding="utf-8"))
@@ -91,7 +93,7 @@ def cover_date(head: list[str]) -> date | None:
 # -- council ---------------------------------------------------------------------------
 def _plain(line: str) -> str:
     """Markup-free line; shouted lines in title case so name patterns can see capitals."""
-    s = re.sub(r"\s+", " ", re.sub(r"[*#_|]+|<[^>]+>", " ", line)).strip()
+    s = squash(re.sub(r"[*#_|]+|<[^>]+>", " ", line))
     return titlecase(s.lower()) if s.isupper() else s
 
 
@@ -120,6 +122,12 @@ def councils_named(text: str) -> list[str]:
     return found
 
 
+@cache
+def council_aliases() -> dict[str, tuple[str, str]]:
+    """Every name and alias of a known council, case-folded -> (key, name): "kcc" -> ("kcc", "Kent County Council")."""
+    return {alias.casefold(): (c["key"], c["name"]) for c in _COUNCILS for alias in [c["name"], *c["aliases"]]}
+
+
 def known_council(name: str) -> dict | None:
     """The councils.json entry a name or alias refers to."""
     low = name.lower()
@@ -131,8 +139,7 @@ def council_key(name: str) -> str:
     known = known_council(name)
     if known:
         return known["key"]
-    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"\bcouncil\b", "", name.lower().replace("’", "").replace("'", "")))
-    return slug.strip("-") or UNKNOWN_COUNCIL[1]
+    return slug(re.sub(r"\bcouncil\b", "", re.sub(r"['’]", "", name), flags=re.I)) or UNKNOWN_COUNCIL[1]
 
 
 def council_in_head(head: list[str]) -> str:

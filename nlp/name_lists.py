@@ -16,6 +16,7 @@ import re
 from nlp.entity_names import people_data
 from nlp.model import PersonRef
 from nlp.paper_text import RULES
+from nlp.text import squash
 
 UPPER = "A-ZÀ-ÖØ-Þ"
 _HON = "|".join(sorted(map(re.escape, people_data()["titled_name_honorifics"]), key=len, reverse=True))
@@ -111,4 +112,4 @@ def is_name_list(text: str) -> bool:
 def person(name: str, line: int) -> PersonRef:
     """A PersonRef with the name's spaces tidied."""
     name = re.sub(r"\b([OD][’'])\s+(?=[A-Z])", r"\1", name)     # "O’ Donoghue" wrapped at the apostrophe
-    return PersonRef(re.sub(r"\s+", " ", name).strip(), line)
+    return PersonRef(squash(name), line)

@@ -10,6 +10,8 @@ import json
 import re
 from pathlib import Path
 
+from nlp.text import SMALL_WORDS, TAG, slug, squash, titlecase
+
 RULES: dict = json.loads((Path(__file__).parent / "data" / "committee.json").read_text(encoding="utf-8"))
 
 
@@ -25,11 +27,9 @@ DATEISH = re.compile(r"^(\w+day,?\s+)?\d{1,2}(st|nd|rd|th)?\s+[a-z]+,?\s+\d{4}$|
 
 def clean(line: str) -> str:
     """A line without markdown headings/emphasis, HTML tags or link syntax; spaces collapsed."""
-    text = re.sub(r"</?su[pb]>", "", line)
-    text = re.sub(r"<[^>]+>", " ", text)
+    text = TAG.sub(" ", re.sub(r"</?su[pb]>", "", line))
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s*#+\s*", "", text).replace("**", " ").replace("*", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return squash(re.sub(r"^\s*#+\s*", "", text).replace("**", " ").replace("*", " "))
 
 
 def is_furniture(text: str) -> bool:
@@ -47,23 +47,12 @@ def is_title_line(raw: str) -> bool:
     return sum(c.isdigit() for c in text) < len(text) / 2
 
 
-def titlecase(text: str) -> str:
-    """'CHILDREN'S SOCIAL CARE' -> "Children's Social Care" (small words lower-case)."""
-    small = set(RULES["small_words"])
-    words = text.lower().split()
-    return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
-
-
 def tidy_title(text: str) -> str:
     """Cleaned title text, title-cased when printed in capitals."""
     text = clean(text).strip(" :-–")
     return titlecase(text) if text.upper() == text else text
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", text.lower())).strip("-")
-
-
 def acronym(name: str) -> str:
     """'Corporate Parenting Panel' -> 'cpp' (small words skipped)."""
-    return "".join(w[0] for w in slug(name).split("-") if w and w not in RULES["small_words"] and not w.isdigit())
+    return "".join(w[0] for w in slug(name).split("-") if w and w not in SMALL_WORDS and not w.isdigit())

@@ -14,23 +14,22 @@ from datetime import date
 from pathlib import Path
 
 from nlp import sidecar
-from nlp.dates import MONTHS, parse_date
+from nlp.dates import first_full_date, month_line, parse_date
 from nlp.errors import ReadError
 from nlp.formats import Converted, convert
 from nlp.identity import (HEAD_LINES, UNKNOWN_COUNCIL, body_in, built_title, council_in_head, council_key,
                           council_mentioned, council_name, kind_label, kind_of, parse_year, read_identity)
 from nlp.model import Document
 from nlp.sidecar import Sidecar
+from nlp.text import slug, squash, titlecase
 
 MAX_BYTES = 50 * 1024 * 1024
 
 _PLAN_TITLE = re.compile(r"^\W*portfolio plan\s+((?:19|20)\d\d)\s*/\s*\d\d\s*[-–—]+\s*((?:19|20)\d\d)\s*/\s*\d\d", re.I)
-_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
 # characters no serialisation may carry (XML forbids C0 controls, surrogates, U+FFFE/FFFF) are dropped;
 # the ones str.splitlines breaks at become spaces, so a line stays one line
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_FULL_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r"),?\s+((?:19|20)\d\d)\b", re.I)
 
 
 # -- loading --------------------------------------------------------------------------
@@ -84,23 +83,13 @@ def council_of(text: str) -> tuple[str, str]:
 
 
 def _month_date(text: str) -> date | None:
-    for line in text.splitlines()[:60]:
-        m = _MONTH_YEAR.match(line.strip())
-        if m:
-            return date(int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1, 1)
-    return None
-
-
-def first_full_date(text: str) -> date | None:
-    """The first 'Tuesday, 22nd March, 2016' / '11 November 2013' style date in text."""
-    m = _FULL_DATE.search(text)
-    if not m:
-        return None
-    return date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
+    """The month of the first month line ("March 2019") among the first 60 lines."""
+    return next(filter(None, map(month_line, text.splitlines()[:60])), None)
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[*#_]+", " ", s)).strip()
+    """A metadata line without markdown marks (* # _)."""
+    return squash(re.sub(r"[*#_]+", " ", s))
 
 
 def _plan(head: list[str]) -> dict | None:
@@ -139,7 +128,7 @@ def _agenda(head: list[str]) -> dict | None:
     bodies = [_clean(l) for l in head[:30] if re.search(r"committee|panel|board", l, re.I)
               and len(l) <= 100 and not re.search(r"\bheld\b", l, re.I)]
     body = max(bodies, key=len) if bodies else "Committee"
-    body = _titlecase(body) if body.isupper() else body
+    body = titlecase(body) if body.isupper() else body
     issued = first_full_date(text_head)
     when = f", {issued.day} {issued.strftime('%B %Y')}" if issued else ""
     return dict(doc_type="AgendaPack", title=f"{body} agenda pack{when}", issued=issued, period=None,
@@ -203,15 +192,8 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Document]:
     return docs
 
 
-def _titlecase(s: str) -> str:
-    small = {"and", "of", "the", "for", "in", "on", "to", "a"}
-    words = s.lower().split()
-    return " ".join(w if i and w in small else w.capitalize() for i, w in enumerate(words))
-
-
 def _key(stem: str) -> str:
-    s = re.sub(r"['’]", "", stem.lower())
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:120].strip("-")
+    return slug(stem)[:120].strip("-")
 
 
 def iter_files(paths: list[str | Path]) -> list[Path]:

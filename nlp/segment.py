@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from nlp.model import Document, Passage
 from nlp.tables import merge_header_rows
+from nlp.text import TAG
 
-_TAG = re.compile(r"<[^>]+>")
 _LIST = re.compile(r"^\s*(?:[-•*▪●◦❖]\s+|\(?[ivx]{1,4}\)\s+|\(?[a-z]\)\s+)")
 _NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
@@ -26,7 +26,7 @@ _NUMERIC = re.compile(r"^(?:[\s(£$-]*[\d.,]+%?\)?|\d{1,2}/\d{1,2}/\d{2,4}|[-–
 
 def clean(text: str) -> str:
     """Strip stray HTML tags and markdown emphasis; collapse spaces (tabs kept)."""
-    text = _TAG.sub(" ", text).replace("**", "")
+    text = TAG.sub(" ", text).replace("**", "")
     return "\t".join(re.sub(r"[ \u00a0]+", " ", c).strip() for c in text.split("\t")).strip()
 
 

@@ -184,7 +184,7 @@ def _free_port() -> int:
 def live(engine, tmp_path_factory):
     """(base URL, server process, data directory) of a real server with a 1 s query timeout."""
     data = tmp_path_factory.mktemp("live")
-    engine.store.ox.backup(str(data / "store"))
+    engine.store.backup(data / "store")
     shutil.copytree(engine.data / "index", data / "index")
     port = _free_port()
     env = {**os.environ, "COUNCILKG_EMBED": "false", "COUNCILKG_QUERY_TIMEOUT": "1", "COUNCILKG_REQUEST_TIMEOUT": "2",

@@ -11,7 +11,8 @@ from kg.triples import build
 from kg.validate import validate_graph
 from kg.vocab import CKG, RDF, RDFS
 from nlp.extract import plan_money
-from nlp.extract.plan_money import BudgetLine, CapitalProject, Procurement, parse_date
+from nlp.dates import cell_date
+from nlp.extract.plan_money import BudgetLine, CapitalProject, Procurement
 from nlp.periods import Period
 from nlp.read import read
 from nlp.segment import segment
@@ -148,8 +149,8 @@ def test_fixture_money(plans):
 
 
 def test_dates_are_day_first():
-    assert parse_date("06/10/2020") == date(2020, 10, 6)
-    assert parse_date("31/02/2020") is None and parse_date("tbc") is None
+    assert cell_date("06/10/2020") == date(2020, 10, 6)
+    assert cell_date("31/02/2020") is None and cell_date("tbc") is None
 
 
 def test_money_amounts_are_observations_of_their_line(engine):

@@ -7,12 +7,12 @@ coverage both ways) and blended with MiniLM similarity when embeddings are on.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from kg.index import tokens
+from nlp.words import ACRONYM, spelt_out
 
 CLASSES = {
     "Measure": "ckg:Measure", "BudgetLine": "ckg:BudgetLine", "CapitalProject": "ckg:CapitalProject",
@@ -26,22 +26,6 @@ CODES_QUERY = "SELECT DISTINCT ?e ?c WHERE { ?e ckg:code ?c }"
 SLOT_QUERY = "SELECT DISTINCT ?c WHERE { ?v ckg:columnLabel ?c }"  # words naming a value's column, not an entity
 DOCS_QUERY = """SELECT DISTINCT ?d ?title ?issued ?type WHERE {
   ?d a foaf:Document ; dct:title ?title . OPTIONAL { ?d dct:issued ?issued } OPTIONAL { ?d a ?type FILTER(STRSTARTS(STR(?type), STR(ckg:))) } }"""
-
-
-ACRONYM = re.compile(r"\b[A-Z]{2,5}(?=s?\b)")
-
-
-def spelt_out(question: str) -> dict[str, set[str]]:
-    """Acronyms the question's consecutive words spell ("children in care" -> "cic"), with those words' tokens."""
-    words = re.findall(r"[A-Za-z][\w'-]*", question)
-    out: dict[str, set[str]] = {}
-    for n in range(2, 6):
-        for i in range(len(words) - n + 1):
-            run = words[i:i + n]
-            if any(w.isupper() for w in run):
-                continue
-            out.setdefault("".join(w[0].lower() for w in run), set(tokens(" ".join(run))))
-    return out
 
 
 @dataclass(frozen=True)

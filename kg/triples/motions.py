@@ -18,7 +18,7 @@ from kg.triples.core import DocGraph
 from kg.iri import scoped_iri
 from kg.vocab import CKG
 from nlp.extract import meeting_records as M
-from nlp.paper_text import slug
+from nlp.text import slug
 
 _VOTED = {"for": CKG.votedFor, "against": CKG.votedAgainst, "abstain": CKG.abstainedOn}
 

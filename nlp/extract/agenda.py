@@ -14,7 +14,7 @@ from nlp.extract.meeting_records import AgendaItemRecord, MeetingRecord, Meeting
 from nlp.model import Document
 from nlp.name_lists import people, person
 from nlp.paper_text import clean, rx, tidy_title
-from nlp.read import first_full_date
+from nlp.dates import first_full_date
 
 TIME = re.compile(r"\b(\d{1,2}[.:]\d{2}\s*[ap]\.?m\.?|\d{1,2}\s*[ap]\.?m\.?|noon)", re.I)
 SECTION = re.compile(r"^([A-Z])\s*[-–]\s+(\S.*)$")     # "B - Matters for decision"

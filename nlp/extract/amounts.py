@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from nlp.cells import AMOUNT, SCALES, clean_cell, money_scale, parse_cell_amount, read_amount
+from nlp.dates import MONTH_ABBREVIATIONS
 from nlp.model import Document
 from nlp.periods import Period, find_periods, month_in, quarter_in
 from nlp.table_rules import first_match, rules
@@ -61,7 +62,7 @@ _QUALIFIER = re.compile(r"\b(over|under|up to|at least|at most|more than|less th
 _REFERENCE = re.compile(r"\b(?:paragraphs?|para|items?|sections?|appendix|appendices|annex|tables?|pages?|"
                         r"minutes?|reports?|no|number|regulations?|clause|chapter|rule|ward|band|figure|"
                         r"version|stage|phase|level|part|step|tier|grade|code)\.?\s*$", re.I)
-_MONTHS = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+_MONTHS = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:" + "|".join(MONTH_ABBREVIATIONS) + r")[a-z]*\b"
                      r"|^\s*(?:am|pm|a\.m|p\.m|hours?|hrs?|mins?|minutes?)\b", re.I)
 _BASE_PERIOD = re.compile(r"\b(?:from|since|compared (?:to|with)|than|over)\s+(?:the\s+)?(?:year\s+)?$", re.I)
 _KINDS = [("Variance", r"variance|overspend|underspend|over-spend|under-spend|deficit|surplus|shortfall"),

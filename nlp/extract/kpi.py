@@ -14,13 +14,14 @@ from dataclasses import replace
 from nlp.cells import TAG
 from nlp.extract.measure_cells import NUMBER, RULES, Cell, MeasureRow, column_period, parse_cell, unit_of, word_match
 from nlp.model import Document
+from nlp.text import squash
 
 APPLIES_TO = {"BusinessPlan"}
 _CODE = re.compile(r"^(?:[A-Z][A-Z/&]{0,8}\s?\d{1,4}[a-z]?|[A-Z][A-Z/&]{1,8}|\d{1,3}[a-z]?)$")
 
 
 def split_cells(line: str) -> list[str]:
-    return [re.sub(r"\s+", " ", TAG.sub(" ", c).replace("**", " ")).strip() for c in line.split("\t")]
+    return [squash(TAG.sub(" ", c).replace("**", " ")) for c in line.split("\t")]
 
 
 def table_blocks(doc: Document) -> Iterator[tuple[str, list[tuple[int, list[str]]]]]:

@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from nlp.dates import MONTH_ABBREVIATIONS, month_number
 from nlp.periods import Period, find_periods
 
 RULES = json.loads((Path(__file__).parents[1] / "data" / "performance.json").read_text(encoding="utf-8"))
 
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")[a-z]*\.?\s+((?:19|20)?\d\d)\b", re.I)
+MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")[a-z]*\.?\s+((?:19|20)?\d\d)\b", re.I)
 NUMBER = re.compile(r"^([<>≤≥]?)\s*([+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)\s*(%|days?|weeks?)?\s*(.*)$", re.I)
 _RAG_TAIL = re.compile(r"^\(?([a-z]+)\)?$", re.I)
 
@@ -76,7 +76,7 @@ def month_end(text: str) -> date | None:
         return None
     mon, yr = found[-1]
     year = int(yr) if len(yr) == 4 else 2000 + int(yr)
-    return date(year, _MONTHS.index(mon[:3].lower()) + 1, 1)
+    return date(year, month_number(mon), 1)
 
 
 def fiscal_period(day: date) -> Period:

@@ -20,7 +20,7 @@ from nlp.extract.meeting_records import (AttendanceRecord, DeclarationRecord, Me
 from nlp.model import Document, PersonRef
 from nlp.name_lists import NAME, person
 from nlp.paper_text import RULES, clean, is_title_line, rx, tidy_title
-from nlp.read import first_full_date
+from nlp.dates import first_full_date
 
 _HELD = re.compile(r"^minutes of (?:a|the) [\w ]*?meeting of (?:the )?(?P<body>.+?) held (?P<rest>.+)$", re.I)
 _HELD_ANY = rx("minutes_held")

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from nlp.dates import MONTHS
+from nlp.dates import first_full_date, month_line
 from nlp.extract.agenda import agenda_meeting, item_codes
 from nlp.extract.minutes import minutes_heading
 from nlp.extract.reports import header_fields
 from nlp.model import Document
-from nlp.paper_text import DATEISH, RULES, acronym, clean, is_title_line, rx, slug, tidy_title
-from nlp.read import first_full_date
+from nlp.paper_text import DATEISH, RULES, acronym, clean, is_title_line, rx, tidy_title
+from nlp.text import slug
 
-_MONTH_YEAR = re.compile(r"^\W*(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d)\W*$", re.I)
 _SPAN_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:[-/–]\s*(\d\d)\b|\s+to\s+\w+\s+((?:19|20)\d\d))", re.I)
 _LABEL = rx("appendix_label")
 
@@ -56,10 +55,9 @@ def _issued(lines: list[str]) -> date | None:
         if "\t" in raw:
             break
         text = clean(raw)
-        d = first_full_date(text)
-        m = _MONTH_YEAR.match(text)
-        if d or m:
-            return d or date(int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1, 1)
+        d = first_full_date(text) or month_line(text)
+        if d:
+            return d
     return None
 
 

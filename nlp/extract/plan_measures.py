@@ -15,6 +15,7 @@ from nlp.model import Document, PersonRef
 from nlp.cells import Value, italics, parse_cell, split_subitems, without_italics
 from nlp.table_rules import first_match, rules
 from nlp.tables import Row, Table, contents, find_tables, join_split, section_at
+from nlp.text import squash
 
 APPLIES_TO = {"PortfolioPlan"}
 
@@ -68,7 +69,7 @@ def clean_label(raw: str, flags: dict[str, str]) -> tuple[str, str | None, tuple
     while (m := flag_rx.search(text)):
         found.append(flags[m.group(1)])
         text = (text[:m.start()] + text[m.end():]).strip()
-    return re.sub(r"\s+", " ", text).strip(), note, tuple(dict.fromkeys(found))
+    return squash(text), note, tuple(dict.fromkeys(found))
 
 
 def outcome_refs(text: str) -> tuple[tuple[int, ...], str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from nlp.dates import cell_date
 from nlp.model import Document, PersonRef
 from nlp.periods import Period
 from nlp.cells import parse_amount
@@ -162,8 +163,8 @@ class _Money:
                 continue
             self.records.append(Procurement(
                 self.next_number(Procurement), row.line, get["service"], get["contract"],
-                parse_date(get["procurement_start"]), get["procurement_start"] or None,
-                parse_date(get["contract_start"]), get["contract_start"] or None,
+                cell_date(get["procurement_start"]), get["procurement_start"] or None,
+                cell_date(get["contract_start"]), get["contract_start"] or None,
                 get["value"] or None, parse_amount(get["value"]) if get["value"] else None, get["route"] or None))
 
 
@@ -196,18 +197,6 @@ def _schemes(t: Table, notes: dict[str, str]) -> list[dict]:
                             note=notes.get(marker.group(0)) if marker else None))
         prev_kinds = kinds
     return out
-
-
-def parse_date(text: str) -> date | None:
-    """"01/09/2020" -> 2020-09-01 (UK day-first); anything else -> None."""
-    m = re.fullmatch(r"\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})\s*", text or "")
-    if not m:
-        return None
-    year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
-    try:
-        return date(year, int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        return None
 
 
 def table_kind(t: Table) -> str | None:

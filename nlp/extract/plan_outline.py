@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from nlp.model import Document, PersonRef
+from nlp.text import squash
 
 APPLIES_TO = {"PortfolioPlan"}
 
@@ -77,7 +78,7 @@ def rules() -> dict:
 def clean(text: str) -> str:
     """A line without bold markers, bullets, private-use glyphs and repeated spaces."""
     text = re.sub(r"[\uf000-\uf8ff\u200b\xa0]", " ", text.replace("**", ""))
-    return re.sub(r"\s+", " ", _BULLET.sub("", text)).strip()
+    return squash(_BULLET.sub("", text))
 
 
 def content_lines(doc: Document) -> list[tuple[int, str, str]]:

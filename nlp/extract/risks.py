@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nlp.cells import TAG
-from nlp.dates import MONTHS
+from nlp.dates import MONTHS, month_number
 from nlp.extract.measure_cells import RULES
 from nlp.model import Document, PersonRef
+from nlp.text import squash
 
 APPLIES_TO = {"RiskRegister"}
 _R = RULES["risk"]
@@ -109,7 +110,7 @@ def _cells(line: str) -> list[tuple[str, str | None, str]]:
     """(text, label field or None, value after the label) for each cell of a line."""
     out = []
     for raw in line.split("\t"):
-        text = re.sub(r"\s+", " ", TAG.sub(" ", raw).replace("**", "")).strip()
+        text = squash(TAG.sub(" ", raw).replace("**", ""))
         hit = next(((key, name) for key, name in _LABELS if text.lower().startswith(key)), None)
         out.append((text, hit[1] if hit else None, text[len(hit[0]):].strip(" :") if hit else ""))
     return out
@@ -129,7 +130,7 @@ def _due(text: str) -> tuple[str, date | None] | None:
     if not text.strip() or not m or not (m.group(1) or m.group(2)):
         return None
     full = m.group(1) and m.group(2)
-    return text, date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1))) if full else None
+    return text, date(int(m.group(3)), month_number(m.group(2)), int(m.group(1))) if full else None
 
 
 def _step(kind: str, n: int, cells: list[str], steps: list[RiskStep]) -> None:

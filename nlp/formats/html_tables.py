@@ -8,9 +8,10 @@ first column and row, the columns and rows it covers left blank.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from nlp.text import squash
 
 
 @dataclass
@@ -70,5 +71,5 @@ def _grid_row(row: list[Cell], covered: dict[int, int]) -> list[str]:
         if cell is None:
             break
         text = " ".join(t for _, t in cell.blocks).replace("\n", " ").replace("\t", " ")
-        out += [re.sub(r"\s+", " ", text).strip()] + [""] * (cell.colspan - 1)
+        out += [squash(text)] + [""] * (cell.colspan - 1)
     return out
