@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.words import stem, tokens  # noqa: F401  (stem re-exported: kg.ask imports both from here)
+from nlp.words import tokens
 
 
 def text_hash(text: str) -> str:

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.iri import mint_iri
 from kg.journal import Journal, Manifest, pause_at, write_json
 from kg.store import OxigraphStore
 from kg.triples import build
-from kg.vocab import CKG
+from kg.vocab import CKG, DCT
 from nlp.model import Document, PersonRef
 from nlp.read import iter_files
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # kg.executor loads spaCy: imported only when a file must be 
     from kg.executor import FileResult, Staged
 
 PIPELINE_VERSION = "2"
+ONE_LABEL = (CKG.Service, CKG.Provider, DCT.Location)  # shared nodes with exactly one rdfs:label
 GRAPHS_OF_SOURCE = "SELECT DISTINCT ?d WHERE { GRAPH ?d { ?d ckg:sourcePath ?src } }"
 SAME_CONTENT = "SELECT ?d ?src WHERE { GRAPH ?d { ?d ckg:sha256 ?sha ; ckg:sourcePath ?src } }"
 
@@ -313,8 +314,21 @@ class Ingester:
         dg = build(d, passages, w.item.records, base=self.base, names=names)
         dg.add(dg.iri, CKG.pipelineVersion, PIPELINE_VERSION)
         dg.add(dg.iri, CKG.sourcePath, w.source)
+        self._keep_stored_labels(dg.graph, self.doc_iri(d))
         self.store.replace_graph(self.doc_iri(d), dg.graph)
         return DocReport(d.source, d.key, d.title, d.doc_type, w.status, len(dg.graph), len(passages), w.item.n_parts)
+
+    def _keep_stored_labels(self, graph: Graph, iri: str) -> None:
+        """A service, provider or place named in other documents keeps the label it is stored with there,
+        so one written "CxK" here and "CXK" there has one canonical name (ontology/shapes-entities.ttl)."""
+        nodes = {s for c in ONE_LABEL for s in graph.subjects(RDF.type, c)}
+        if not nodes:
+            return
+        values = " ".join(f"<{n}>" for n in sorted(nodes))
+        q = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s rdfs:label ?l }} FILTER(?g != ?this) }}"
+        for r in self.store.query(q, {"this": URIRef(iri)}):
+            s = URIRef(r["s"].value)
+            graph.set((s, RDFS.label, Literal(r["l"].value)))
 
     def _record(self, writes: list[_Write]) -> None:
         """The manifest entries of the files written (committed by the engine once the index is saved)."""

@@ -123,6 +123,7 @@ def councils_named(text: str) -> list[str]:
 
 
 @cache
+@cache
 def council_aliases() -> dict[str, tuple[str, str]]:
     """Every name and alias of a known council, case-folded -> (key, name): "kcc" -> ("kcc", "Kent County Council")."""
     return {alias.casefold(): (c["key"], c["name"]) for c in _COUNCILS for alias in [c["name"], *c["aliases"]]}

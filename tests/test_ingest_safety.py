@@ -254,3 +254,20 @@ def test_a_pack_killed_while_its_parts_are_written_is_completed(tmp_path):
 def _iri(s: str):
     from rdflib import URIRef
     return URIRef(s)
+
+
+def test_a_provider_spelt_two_ways_in_two_documents_keeps_one_label(tmp_path):
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+    from kg.ingest import Ingester
+    from kg.vocab import CKG
+    e = _engine(tmp_path)
+    node = URIRef(BASE + "provider/cxk")
+    first = Graph()
+    first.add((node, RDF.type, CKG.Provider))
+    first.add((node, RDFS.label, Literal("CxK")))
+    e.store.replace_graph(BASE + "doc/a/one", first)
+    second = Graph()
+    second.add((node, RDF.type, CKG.Provider))
+    second.add((node, RDFS.label, Literal("CXK")))
+    Ingester(e.store, e.data, BASE, 1 << 20)._keep_stored_labels(second, BASE + "doc/b/two")
+    assert set(second.objects(node, RDFS.label)) == {Literal("CxK")}

@@ -25,7 +25,8 @@ from kg.ask.handlers import HANDLERS
 from kg.ask.parse import Question, parse
 from kg.ask.retrieve import POOL, cite_first, retrieve
 from kg.ask.scope import Scope, file_words
-from kg.index import Entry, tokens
+from kg.index import Entry
+from nlp.words import tokens
 from nlp.dates import dates_in
 
 __all__ = ["Answerer", "MAX_ANSWER", "NOT_FOUND"]

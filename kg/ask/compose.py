@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, field
 
 from kg.ask.facts import QUERIES, asked_date
-from kg.index import Entry, tokens
+from kg.index import Entry
+from nlp.words import tokens
 from kg.ask.parse import Question
 
 ROLE_QUERY = (QUERIES / "ask-role-holders.rq").read_text(encoding="utf-8")

@@ -2,9 +2,8 @@
 passages in reading order, word weights, and the small look-ups handlers build answers with."""
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from kg.ask.extract import Idf
 from kg.ask.compose import MIN_COVERAGE, MIN_ENTITY_SCORE, Found, join_and, with_values
@@ -12,7 +11,8 @@ from kg.ask.facts import LINKS_QUERY, Fact, facts_of, with_label
 from kg.ask.lookup import Candidate, Catalog, prefer_version
 from kg.ask.parse import Question
 from kg.ask.scope import Scope, Scoper
-from kg.index import Entry, tokens
+from kg.index import Entry
+from nlp.words import idf, tokens
 
 KIND_HINTS = {"budget": "BudgetLine", "capital": "CapitalProject", "scheme value": "CapitalProject",
               "procurement": "Procurement", "contract": "Procurement"}
@@ -29,9 +29,7 @@ class Context:
         self.order: dict[str, list[Entry]] = defaultdict(list)  # each document's passages in reading order
         for e in sorted(self.entries.values(), key=lambda e: (e.line_start, e.line_end)):
             self.order[e.document].append(e)
-        df = Counter(t for e in self.entries.values() for t in set(tokens(e.text)))
-        n = len(self.entries) + 1
-        self.idf = Idf({t: math.log(n / (c + 0.5)) for t, c in df.items()})
+        self.idf = Idf(idf([tokens(e.text) for e in self.entries.values()]))
         self.scoper = Scoper(engine.store)
 
     # -- nodes the question names --------------------------------------------------------

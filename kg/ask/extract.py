@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from kg.index import tokens
+from nlp.words import tokens
 from nlp.dates import months_in, MONTHS
 from nlp.entity_names import given_names
 from kg.ask.parse import Question, rules

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from kg.index import stem, tokens
+from nlp.words import stem, tokens
 from kg.ask.parse import MONTHS, Question, rules
 
 QUERIES = Path(__file__).parent.parent / "queries"

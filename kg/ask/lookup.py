@@ -7,12 +7,11 @@ coverage both ways) and blended with MiniLM similarity when embeddings are on.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from kg.index import tokens
-from nlp.words import ACRONYM, spelt_out
+from nlp.words import ACRONYM, idf, spelt_out, tokens
 
 CLASSES = {
     "Measure": "ckg:Measure", "BudgetLine": "ckg:BudgetLine", "CapitalProject": "ckg:CapitalProject",
@@ -64,9 +63,8 @@ class Catalog:
         self.tokens = [set(tokens(label)) for _, label, _, _ in self.items]
         self.acronyms = {i: found for i, (_, label, _, _) in enumerate(self.items)
                          for found in [[a.lower() for a in ACRONYM.findall(label)]] if found}
-        df = Counter(t for ts in self.tokens for t in ts)
         n = max(1, len(self.items))
-        self.idf = defaultdict(lambda: math.log(n + 1), {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()})
+        self.idf = defaultdict(lambda: math.log(n + 1), idf(self.tokens))
         self.codes: dict[str, list[str]] = defaultdict(list)  # "SCS04" -> nodes carrying that code
         for r in store.query(CODES_QUERY):
             self.codes[r["c"].value.replace(" ", "").upper()].append(r["e"].value)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from kg.index import stem, tokens
+from nlp.words import stem, tokens
 from nlp.dates import MONTHS
 from nlp.periods import Period, find_periods
 

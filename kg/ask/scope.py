@@ -8,14 +8,13 @@ the answer is "not found" rather than another council's fact.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
-from kg.index import tokens
+from nlp.words import idf, tokens
 from nlp.dates import MONTHS, dates_in
 
 DOCS_QUERY = """SELECT DISTINCT ?d ?title ?source ?council ?issued ?parent WHERE {
@@ -110,9 +109,7 @@ class Scoper:
             title = frozenset(t for t in tokens(r["title"].value) if not t[:1].isdigit()) - GENERIC
             self.docs[iri] = DocId(iri, council, words - GENERIC, title, frozenset((issued | meetings[iri]) - {None}), parent)
         self.councils = {c for c in (d.council for d in self.docs.values()) if council_words(c)}
-        df = Counter(t for d in self.docs.values() for t in d.words)
-        n = len(self.docs) + 1
-        self.idf = {t: math.log(n / c) for t, c in df.items()}
+        self.idf = idf([d.words for d in self.docs.values()], smoothing=0)
 
     def scope(self, question: str, vocabulary: Container[str]) -> Scope:
         """The documents `question` names; every document when it names none. `vocabulary` holds every

@@ -10,26 +10,16 @@ and a `ckg:ServiceProvision` node derived from the passage that states it.
 """
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 
 from rdflib import URIRef
 
 from kg.triples.core import DocGraph
 from kg.vocab import CKG, DCT, ORG, SKOS
 from nlp.entity_names import is_body
+from nlp.identity import council_aliases
 from nlp.extract.mentions import Mention, Provision
 
-COUNCILS_FILE = Path(__file__).resolve().parents[2] / "nlp" / "data" / "councils.json"
 RELATIONS = {"providedBy": CKG.providedBy, "ledBy": CKG.ledBy}
-
-
-@cache
-def councils() -> dict[str, tuple[str, str]]:
-    """Any alias of a known council -> (key, name): "KCC" -> ("kcc", "Kent County Council")."""
-    rows = json.loads(COUNCILS_FILE.read_text(encoding="utf-8"))
-    return {alias.casefold(): (c["key"], c["name"]) for c in rows for alias in [c["name"], *c["aliases"]]}
 
 
 def entity_node(dg: DocGraph, label: str, key: str) -> URIRef:
@@ -40,8 +30,8 @@ def entity_node(dg: DocGraph, label: str, key: str) -> URIRef:
         return dg.typed(dg.shared("provider", key), CKG.Provider, ORG.Organization, label=key)
     if label == "GPE":
         return dg.typed(dg.shared("place", key), DCT.Location, label=key)
-    if key.casefold() in councils():
-        council_key, name = councils()[key.casefold()]
+    if key.casefold() in council_aliases():
+        council_key, name = council_aliases()[key.casefold()]
         return dg.typed(dg.shared("org", council_key), ORG.FormalOrganization, label=name)
     if is_body(key):
         return dg.committee(key)

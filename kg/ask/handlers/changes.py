@@ -26,7 +26,7 @@ from kg.ask.parse import Question
 from kg.ask.scope import Scope
 from kg.diff import MONTH_WORDS, Doc, DocDiff, diff, documents, title_words
 from kg.grouping import label_words
-from kg.index import tokens
+from nlp.words import tokens
 from kg.lineage import priority_lineage
 from kg.trace import RESULT_KINDS, NotTraceable, Point, Series, series
 from nlp.dates import month_number

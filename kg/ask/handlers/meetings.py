@@ -12,7 +12,7 @@ from pyoxigraph import NamedNode
 from kg.ask.compose import Found
 from kg.ask.context import Context
 from kg.ask.parse import Question, rules
-from kg.index import tokens
+from nlp.words import tokens
 from kg.ask.scope import Scope
 
 ATTENDANCE_QUERY = """SELECT DISTINCT ?a ?person ?name ?kind ?capacity ?chair ?src WHERE {

@@ -11,7 +11,7 @@ from kg.ask.compose import (MIN_COVERAGE, MEMBERSHIPS_QUERY, OUTCOME_QUERY, PRIO
                   Found, join_and, named_year, same_month, with_values)
 from kg.ask.context import Context
 from kg.ask.facts import synonyms
-from kg.index import stem, tokens
+from nlp.words import stem, tokens
 from kg.ask.parse import Question, rules
 from kg.ask.scope import Scope
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from kg.ask.facts import VALUES_QUERY, Fact, facts_of, pick_value, words_of
 from kg.ask.compose import Found, norm_label
-from kg.index import tokens
+from nlp.words import tokens
 from kg.ask.context import Context
 from kg.ask.parse import Question
 from kg.ask.scope import Scope
