@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Container
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ class Embedder:
         self.dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
             else self.model.get_sentence_embedding_dimension()
         self._last: tuple[str, np.ndarray] | None = None
+        self._one_at_a_time = threading.Lock()  # concurrent forward passes only fight over the same cores
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query's vector; the last few are remembered, as retrieval and entity lookup share them."""
@@ -78,8 +80,9 @@ class Embedder:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
-        v = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress,
-                              convert_to_numpy=True)
+        with self._one_at_a_time:
+            v = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress,
+                                  convert_to_numpy=True)
         return v.astype("float32")
 
 
