@@ -44,6 +44,7 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
         # a few threads answer at a time: more only share the same cores and each keeps its own memory
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.http_threads
         app.state.token = guard.issue_token(engine.data)
+        _queries(app)  # the query pool's snapshot is taken now, not while the first query waits
         try:
             yield
         finally:

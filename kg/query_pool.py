@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import QueryError
-from kg.query_worker import Answer, Budget, QueryLimitError, answer, memory_message
+from kg.query_worker import Answer, Budget, QueryLimitError, answer, lowest_priority, memory_message
 from kg.store import Store
 
 STARTUP_SECONDS = 60.0       # a worker opening its snapshot on a loaded machine
@@ -56,6 +56,7 @@ class _Worker:
         self.proc = subprocess.Popen([sys.executable, "-m", "kg.query_worker", str(snapshot), str(memory_mb)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
+        lowest_priority(self.proc.pid)  # from its first instruction, not once it has started
         self.prefixes_sent = False
         try:
             self._read_line(time.monotonic() + STARTUP_SECONDS)

@@ -2,7 +2,7 @@
 sent as JSON lines on stdin, each result bounded in rows and bytes (`kg.query_pool` runs these).
 
 Queries run on a thread with a deep stack (the parser and evaluator recurse), at the lowest
-CPU priority (outside queries yield to questions and pages), in an address space capped at
+CPU priority (the idle scheduling class: outside queries yield to questions and pages), in an address space capped at
 what the worker maps when ready plus `query_memory_mb`. `bounded` is also what a store
 without snapshots uses in-process.
 Run as `python -m kg.query_worker SNAPSHOT MEMORY_MB`.
@@ -138,9 +138,26 @@ def memory_message(memory_mb: int | None) -> str:
 
 
 # -- the worker process ------------------------------------------------------------------------
+def lowest_priority(pid: int) -> None:
+    """Run `pid` only when nothing else wants the CPU (Linux's idle scheduling class, else the highest niceness),
+    and on the upper half of the cores only, so outside queries never crowd out the server on all of them."""
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(pid, cores[len(cores) // 2:])
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, WORKER_NICENESS)
+        except OSError:
+            pass  # already gone, or not ours to change
+
+
 def worker_main(snapshot: str, memory_mb: int) -> None:
     """Open the snapshot read-only, then answer requests (one JSON line each) from stdin on a deep-stacked thread."""
-    os.nice(WORKER_NICENESS)
+    lowest_priority(os.getpid())
     store = ox.Store.read_only(snapshot)
     threading.stack_size(WORKER_STACK)
     serving = threading.Thread(target=_serve, args=(store, memory_mb), daemon=True)
