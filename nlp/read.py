@@ -16,7 +16,7 @@ from pathlib import Path
 from nlp import sidecar
 from nlp.dates import first_full_date, month_line, parse_date
 from nlp.errors import ReadError
-from nlp.formats import Converted, convert
+from nlp.formats import SUFFIXES, Converted, convert
 from nlp.identity import (HEAD_LINES, UNKNOWN_COUNCIL, body_in, built_title, council_in_head, council_key,
                           council_mentioned, council_name, kind_label, kind_of, parse_year, read_identity)
 from nlp.model import Document
@@ -197,12 +197,13 @@ def _key(stem: str) -> str:
 
 
 def iter_files(paths: list[str | Path]) -> list[Path]:
-    """Files named, and files under directories named, sorted; hidden files and sidecars skipped."""
+    """Files named, and the document files (by suffix) under directories named, sorted; hidden files and
+    sidecars skipped. A file named outright is read whatever its suffix, so a wrong one gets a clear error."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not sidecar.is_sidecar(f)
-                              and not any(x.startswith(".") for x in f.relative_to(p).parts)))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                              and not sidecar.is_sidecar(f) and not any(x.startswith(".") for x in f.relative_to(p).parts)))
         elif not sidecar.is_sidecar(p):
             out.append(p)
     return out

@@ -75,3 +75,12 @@ def test_latin_1_bytes_outside_cp1252_fall_back_to_latin_1(tmp_path):
     (doc,) = read(f)
     assert doc.lines[0] == "Plan for Bras\u00eflia"
     assert "decoded as latin-1" in doc.warnings[0]
+
+
+def test_a_directory_yields_its_documents_and_a_named_file_is_read_whatever_its_suffix(tmp_path):
+    from nlp.read import iter_files
+    (tmp_path / "minutes.txt").write_text("Minutes of the Cabinet held on 7 March 2023\n", encoding="utf-8")
+    (tmp_path / "questions.jsonl").write_text('{"q": 1}\n', encoding="utf-8")
+    (tmp_path / "figures.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert iter_files([tmp_path]) == [tmp_path / "minutes.txt"]
+    assert iter_files([tmp_path / "questions.jsonl"]) == [tmp_path / "questions.jsonl"]  # named: read, and refused there
