@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import CouncilKGError
+from kg.journal import write_json
 from nlp.formats import SUFFIXES
 from nlp.read import iter_files
 
@@ -58,9 +59,7 @@ def remember_roots(data: Path, paths: Iterable[str | Path]) -> None:
             roots.append(_real(p))
     if len(roots) == before:
         return
-    f, tmp = data / ROOTS_FILE, data / f".{ROOTS_FILE}.{os.getpid()}"
-    tmp.write_text(json.dumps({"roots": sorted(map(str, roots))}, indent=1), encoding="utf-8")
-    os.replace(tmp, f)
+    write_json(data / ROOTS_FILE, {"roots": sorted(map(str, roots))})
 
 
 def admitted(paths: list[str], roots: list[Path]) -> tuple[list[Path], list[str]]:
