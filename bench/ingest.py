@@ -1,7 +1,8 @@
 """Ingest benchmark: cold and warm ingest of the seeds as ratios to a yardstick measured in the same run.
 
 Yardstick: embedding 1,000 passages of 120 words (windows over the seeds' own words) with the
-packaged MiniLM (`kg.index.Embedder`, model already loaded). Cold ingest: a fresh data directory,
+packaged MiniLM in float32, as it ships (`kg.index.Embedder`, model already loaded); the ingest uses the
+engine's own embedder (bfloat16 arithmetic where the CPU has it, `embed_precision`). Cold ingest: a fresh data directory,
 embeddings included (target ≤ 0.6× the yardstick). Warm: the same files again (target ≤ 2 s).
 Then each stage on its own over all documents, so its time is its own (`--no-stages` skips them).
 Run: `make bench` or `.venv/bin/python bench/ingest.py [--workers N] [--executor local|ray] [PATHS…]`.
@@ -52,8 +53,8 @@ def yardstick_texts(paths: list[Path]) -> list[str]:
 
 
 def yardstick(paths: list[Path]) -> float:
-    """Seconds to embed the yardstick passages, the model loaded beforehand."""
-    texts, embedder = yardstick_texts(paths), Embedder()
+    """Seconds to embed the yardstick passages in float32, the model loaded beforehand."""
+    texts, embedder = yardstick_texts(paths), Embedder(precision="float32")
     embedder.encode(texts[:8])   # first-call warm-up, not counted
     return timed(lambda: embedder.encode(texts))[1]
 

@@ -145,7 +145,7 @@ class Engine:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = Embedder()
+            self._embedder = Embedder(precision=self.settings.embed_precision)
         return self._embedder
 
     def _new_index(self) -> PassageIndex:

@@ -33,6 +33,8 @@ SETTINGS: list[tuple[str, object, str]] = [
     ("allowed_hosts", "", "Host header names the server answers besides loopback and its --host, "
                           "comma-separated; * for any"),
     ("embed", True, "build dense embeddings for passages (false: BM25 only)"),
+    ("embed_precision", "auto", "arithmetic of the embedding model: bfloat16, float32, or auto (bfloat16 when the CPU "
+                                "has native bfloat16 instructions, else float32)"),
     ("executor", "local", "where ingest reads and extracts files: local (a process pool) or ray "
                           "(pip install 'councilkg[ray]')"),
     ("workers", 0, "processes that read and extract files at once (0: the core count; 1: in the ingesting process)"),
@@ -43,6 +45,7 @@ SETTINGS: list[tuple[str, object, str]] = [
     ("virtuoso_password", "dba", "that user's password"),
 ]
 STORES = ("oxigraph", "virtuoso")
+PRECISIONS = ("auto", "bfloat16", "float32")
 EXECUTORS = ("local", "ray")
 
 
@@ -68,6 +71,7 @@ class Settings:
     corpus_roots: str
     allowed_hosts: str
     embed: bool
+    embed_precision: str
     executor: str
     workers: int
     store: str
@@ -94,6 +98,8 @@ class Settings:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {values['executor']!r}")
         if values["workers"] < 0:
             raise ValueError(f"workers must be 0 (the core count) or more, not {values['workers']}")
+        if values["embed_precision"] not in PRECISIONS:
+            raise ValueError(f"embed_precision must be one of {', '.join(PRECISIONS)}, not {values['embed_precision']!r}")
         if values["store"] not in STORES:
             raise ValueError(f"store must be one of {', '.join(STORES)}, not {values['store']!r}")
         return cls(**values)
