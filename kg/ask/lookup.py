@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from nlp.words import ACRONYM, idf, spelt_out, tokens
 
 CLASSES = {
@@ -63,6 +65,15 @@ class Catalog:
         self.tokens = [set(tokens(label)) for _, label, _, _ in self.items]
         self.acronyms = {i: found for i, (_, label, _, _) in enumerate(self.items)
                          for found in [[a.lower() for a in ACRONYM.findall(label)]] if found}
+        self.kinds = np.array([kind for _, _, kind, _ in self.items])
+        self.postings: dict[str, list[int]] = defaultdict(list)  # label word (or acronym) -> items that have it
+        for i, ts in enumerate(self.tokens):
+            for t in ts:
+                self.postings[t].append(i)
+        self.acronym_postings: dict[str, list[int]] = defaultdict(list)
+        for i, found in self.acronyms.items():
+            for a in found:
+                self.acronym_postings[a].append(i)
         n = max(1, len(self.items))
         self.idf = defaultdict(lambda: math.log(n + 1), idf(self.tokens))
         self.codes: dict[str, list[str]] = defaultdict(list)  # "SCS04" -> nodes carrying that code
@@ -87,24 +98,35 @@ class Catalog:
         return (0.0 if hit == 0 else 2 * cov_label * cov_q / (cov_label + cov_q)), cov_q, cov_label
 
     def match(self, topic: tuple[str, ...], kinds: set[str], question: str, k: int = 8) -> list[Candidate]:
-        """Best candidates of the given kinds, best first."""
+        """Best candidates of the given kinds, best first (ties in item order). Only labels sharing a word with
+        the topic (or an acronym the question spells out) can score on words; of the rest, only the k nearest
+        in meaning can rank, so the others are never scored: the cost follows the matches, not the catalog."""
         q = set(topic)
         dense = None
         if self.vectors is not None:
             dense = self.vectors @ self.embedder.encode_query(question)  # the vector retrieval computed
-        out, spelt = [], spelt_out(question)
-        for i, (iri, label, kind, doc) in enumerate(self.items):
-            if kind not in kinds:
-                continue
-            ts = self.tokens[i]
-            for a in self.acronyms.get(i, ()):
-                if a in spelt:  # "PF" in the label, "private fostering" in the question
-                    ts = (ts - {a}) | spelt[a]
-            lex, cov, cov_label = self._coverage(q, ts)
-            score = lex if dense is None else 0.65 * lex + 0.35 * float(dense[i])
-            out.append(Candidate(iri, label, kind, doc, round(score, 4), round(cov, 4), round(cov_label, 4)))
-        out.sort(key=lambda c: -c.score)
-        return out[:k]
+        spelt = spelt_out(question)
+        wanted = np.isin(self.kinds, list(kinds))
+        worded = np.zeros(len(self.items), dtype=bool)
+        worded[[i for t in q for i in self.postings.get(t, ())]] = True
+        worded[[i for a in spelt for i in self.acronym_postings.get(a, ())]] = True
+        rest = np.flatnonzero(wanted & ~worded)
+        if dense is not None:  # their score is their meaning alone, rounded as `_scored` rounds it
+            rest = rest[np.lexsort((rest, -np.round(0.35 * dense[rest].astype(np.float64), 4)))]
+        rest = rest[:k]
+        scored = [(self._scored(int(i), q, spelt, dense), int(i)) for i in (*np.flatnonzero(wanted & worded), *rest)]
+        scored.sort(key=lambda ci: (-ci[0].score, ci[1]))
+        return [c for c, _ in scored[:k]]
+
+    def _scored(self, i: int, q: set[str], spelt: dict[str, set[str]], dense) -> Candidate:
+        iri, label, kind, doc = self.items[i]
+        ts = self.tokens[i]
+        for a in self.acronyms.get(i, ()):
+            if a in spelt:  # "PF" in the label, "private fostering" in the question
+                ts = (ts - {a}) | spelt[a]
+        lex, cov, cov_label = self._coverage(q, ts)
+        score = lex if dense is None else 0.65 * lex + 0.35 * float(dense[i])
+        return Candidate(iri, label, kind, doc, round(score, 4), round(cov, 4), round(cov_label, 4))
 
     def by_code(self, code: str, kinds: set[str]) -> list[Candidate]:
         """Nodes of the given kinds whose own code is `code` ("SCS04"), as sure candidates."""
