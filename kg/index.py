@@ -198,13 +198,13 @@ class PassageIndex:
         return self.bm25.get_scores(q)
 
     def dense_scores(self, query: str) -> np.ndarray:
+        """Cosine of the query with every passage: one matrix-vector product over the flat index's own vectors."""
         if not self.entries:
             return np.zeros(0, dtype="float32")
-        v = self._embedder().encode_query(query)[None, :]
-        scores, ids = self.faiss.search(v, len(self.entries))
-        out = np.zeros(len(self.entries), dtype="float32")
-        out[ids[0]] = scores[0]
-        return out
+        import faiss
+        n, dim = self.faiss.ntotal, self.faiss.d
+        vectors = faiss.rev_swig_ptr(self.faiss.get_xb(), n * dim).reshape(n, dim)  # a view, not a copy
+        return vectors @ self._embedder().encode_query(query)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", depth: int = 100,
                documents: Container[str] | None = None) -> list[tuple[Entry, float]]:
@@ -216,18 +216,22 @@ class PassageIndex:
         lists = []
         if mode in ("hybrid", "bm25"):
             s = self.bm25_scores(query)
-            if keep is not None:
-                s = np.where(keep, s, 0.0)
-            lists.append((1.0, [i for i in np.argsort(-s, kind="stable")[:depth] if s[i] > 0]))
+            lists.append((1.0, top(s, depth, s > 0 if keep is None else keep & (s > 0))))
         if mode in ("hybrid", "dense"):
-            d = self.dense_scores(query)
-            order = np.argsort(-d, kind="stable")
-            if keep is not None:
-                order = order[keep[order]]
-            lists.append((0.8, list(order[:depth])))
+            lists.append((0.8, top(self.dense_scores(query), depth, keep)))
         fused: dict[int, float] = {}
         for weight, ranked in lists:
             for rank, i in enumerate(ranked):
                 fused[int(i)] = fused.get(int(i), 0.0) + weight / (60 + rank)
         best = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
         return [(self.entries[i], round(score, 6)) for i, score in best]
+
+
+def top(scores: np.ndarray, depth: int, keep: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the `depth` highest scores (among `keep`), highest first, ties in index order, as a stable
+    argsort would give them; a partition instead of a sort, so the cost is linear in the passages."""
+    idx = np.arange(len(scores)) if keep is None else np.flatnonzero(keep)
+    if len(idx) > depth:
+        s = scores[idx]
+        idx = idx[s >= np.partition(s, len(s) - depth)[len(s) - depth]]
+    return idx[np.lexsort((idx, -scores[idx]))][:depth]

@@ -114,8 +114,8 @@ def render_markdown(engine, rows: int = 5) -> str:
            "`Engine.sparql(text, {\"var\": value})`. Details and worked examples: "
            "[plans](queries-plans.md), [committee papers](queries-committee.md), [performance](queries-performance.md).", ""]
     for q in load_queries():
-        result = list(engine.sparql(q.text))
-        names = [v.value for v in engine.sparql(q.text).variables] if result else []
+        solutions = engine.sparql(q.text)
+        names, result = [v.value for v in solutions.variables], list(solutions)
         out += [f"## `{q.name}.rq` — {q.title}", "", q.purpose, "", f"Parameters: {q.parameters}", "",
                 f"Rows on the seeds: **{len(result)}**", ""]
         if result:

@@ -177,13 +177,8 @@ class OxigraphStore:
         terms = {k.lstrip("?$"): to_ox(v) for k, v in (bindings or {}).items()}
         prefixes = {k: str(v) for k, v in PREFIXES.items()}
         try:
-            try:
-                return self.ox.query(sparql, prefixes=prefixes,
-                                     substitutions={ox.Variable(k): v for k, v in terms.items()} or None)
-            except RuntimeError as e:
-                if "projection" not in str(e):
-                    raise
-            # oxigraph substitutes projected variables only: write the terms in instead
+            # the terms written in, not passed as substitutions: oxigraph's planner then starts from them
+            # (a node's values: 0.8 ms instead of 82 ms over 37,000 passages, a scan that grew with the store)
             return self.ox.query(bind_text(sparql, terms), prefixes=prefixes)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
