@@ -42,6 +42,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check kg nlp api tests bench
+	$(BIN)/ruff format --check kg nlp api tests bench
 
 bench: setup
 	$(BIN)/python bench/ingest.py

@@ -4,6 +4,7 @@ Handlers validate, make one engine call, and shape the response; errors from the
 engine become HTTP statuses here and nowhere else. What every request must satisfy
 first (host, body size, token) is `api.guard`; outside SPARQL runs in `kg.query_pool`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -55,12 +56,23 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
                 app.state.queries.close()
                 app.state.queries = None
 
-    app = FastAPI(title="councilkg", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Knowledge graph and plain-English questions over council plans and committee papers.")
+    app = FastAPI(
+        title="councilkg",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Knowledge graph and plain-English questions over council plans and committee papers.",
+    )
     app.state.engine, app.state.token, app.state.queries = engine, None, None
     engine.outside = outside = partial(_outside, app)  # the workbench page's queries run in the same worker pool
-    app.add_middleware(guard.RequestGuard, hosts=guard.served_hosts(host, settings.allowed_hosts),
-                       max_body=settings.max_body_kb * 1024, body_seconds=settings.request_timeout, base=settings.base)
+    app.add_middleware(
+        guard.RequestGuard,
+        hosts=guard.served_hosts(host, settings.allowed_hosts),
+        max_body=settings.max_body_kb * 1024,
+        body_seconds=settings.request_timeout,
+        base=settings.base,
+    )
 
     @app.exception_handler(QueriesBusy)
     async def busy(_: Request, e: QueriesBusy):
@@ -88,8 +100,11 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
         return engine.ask(q[:MAX_QUESTION], k=k)
 
     @app.get("/search")
-    def search(q: str = Query(""), k: int = Query(10, ge=1, le=100),
-               mode: str = Query("hybrid", pattern="^(hybrid|bm25|dense)$")) -> dict:
+    def search(
+        q: str = Query(""),
+        k: int = Query(10, ge=1, le=100),
+        mode: str = Query("hybrid", pattern="^(hybrid|bm25|dense)$"),
+    ) -> dict:
         """Ranked passages for a query."""
         hits = engine.search(q[:MAX_QUESTION], k=k, mode=mode)
         return {"query": q[:MAX_QUESTION], "results": [engine.citation(e, s) for e, s in hits]}
@@ -107,8 +122,13 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
         accept = request.headers.get("accept")
         solutions = negotiate(accept, SOLUTION_FORMATS, "application/sparql-results+json")
         graph = negotiate(accept, GRAPH_FORMATS, "text/turtle")
-        got = await asyncio.to_thread(_queries(app).run, query, SOLUTION_FORMATS[solutions].media_type,
-                                      GRAPH_FORMATS[graph].media_type, _budget(request, app))
+        got = await asyncio.to_thread(
+            _queries(app).run,
+            query,
+            SOLUTION_FORMATS[solutions].media_type,
+            GRAPH_FORMATS[graph].media_type,
+            _budget(request, app),
+        )
         return Response(got.body, media_type=graph if got.kind == "graph" else solutions)
 
     for method in ("GET", "POST"):  # one operation each, so the OpenAPI ids stay distinct
@@ -124,9 +144,13 @@ def create_app(engine: Engine, host: str | None = None) -> FastAPI:
         if request.client is None or request.client.host not in LOOPBACK:
             return JSONResponse({"error": "ingest is only accepted from this machine"}, status_code=403)
         if not _is_owner(request, app):
-            return JSONResponse({"error": f"ingest needs the request token the server wrote to "
-                                          f"{engine.data / guard.TOKEN_FILE}: `councilkg ingest` sends it"},
-                                status_code=403)
+            return JSONResponse(
+                {
+                    "error": f"ingest needs the request token the server wrote to "
+                    f"{engine.data / guard.TOKEN_FILE}: `councilkg ingest` sends it"
+                },
+                status_code=403,
+            )
         paths = body.get("paths")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             return JSONResponse({"error": 'give {"paths": ["file or directory", …]}'}, status_code=400)
@@ -148,6 +172,7 @@ def serve_app(engine: Engine, host: str, port: int) -> None:
     """Run the app under uvicorn until SIGTERM or Ctrl-C; a connection that does not send its request
     within `request_timeout` is closed."""
     import uvicorn
+
     http = type("TimedH11", (guard.TimedH11Protocol,), {"header_seconds": engine.settings.request_timeout})
     uvicorn.run(create_app(engine, host=host), host=host, port=port, log_level="warning", http=http)
 
@@ -158,8 +183,13 @@ def _queries(app: FastAPI) -> QueryPool | InProcessQueries:
     if app.state.queries is None:
         engine, s = app.state.engine, app.state.engine.settings
         if engine.store.can_backup():
-            app.state.queries = QueryPool(engine.store, engine.data / SNAPSHOTS, s.query_concurrency, s.query_memory_mb,
-                                          {k: str(v) for k, v in PREFIXES.items()})
+            app.state.queries = QueryPool(
+                engine.store,
+                engine.data / SNAPSHOTS,
+                s.query_concurrency,
+                s.query_memory_mb,
+                {k: str(v) for k, v in PREFIXES.items()},
+            )
         else:
             app.state.queries = InProcessQueries(engine.store.query, s.query_concurrency)
     return app.state.queries
@@ -167,8 +197,9 @@ def _queries(app: FastAPI) -> QueryPool | InProcessQueries:
 
 def _outside(app: FastAPI, query: str):
     """A query from the workbench page, run like /sparql and read back into the pyoxigraph result it would be."""
-    got = _queries(app).run(query, "application/sparql-results+json", "application/n-triples",
-                            _limits(app.state.engine.settings))
+    got = _queries(app).run(
+        query, "application/sparql-results+json", "application/n-triples", _limits(app.state.engine.settings)
+    )
     if got.kind != "graph":
         return ox.parse_query_results(got.body, format=ox.QueryResultsFormat.JSON)
     triples = ox.Store()

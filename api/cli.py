@@ -3,6 +3,7 @@
 Arguments are checked before anything heavy loads. While `councilkg serve` holds the
 store, the reading commands and `ingest` go through that server (`api.served`).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,13 +33,20 @@ if TYPE_CHECKING:
     from api.served import Served
     from kg.engine import Engine
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="A knowledge graph of council plans and committee papers, with plain-English questions.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="A knowledge graph of council plans and committee papers, with plain-English questions.",
+)
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line
 DataOpt = typer.Option(None, "--data", help="data directory (default ./.councilkg or $COUNCILKG_DATA)")
-RESULT_MEDIA = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-                "xml": "application/sparql-results+xml"}
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/sparql-results+xml",
+}
 FormatOpt = typer.Option("table", "--format", help="table | json | csv | tsv | xml")
 SEARCH_MODES = ("hybrid", "bm25", "dense")
 
@@ -56,6 +64,7 @@ def _errors(code: int = 1) -> Iterator[None]:
 def _engine(data: Path | None) -> Engine:
     """The engine over the data directory (no models load until a question needs them)."""
     from kg.engine import Engine
+
     with _errors(2):
         return Engine.open(data)
 
@@ -64,6 +73,7 @@ def _reader(data: Path | None, doing: str = "asking it", **settings: object) -> 
     """The engine (with `settings` over the defaults); or, while `councilkg serve` holds the store, that server."""
     from kg.engine import Engine
     from kg.errors import StoreBusyError
+
     with _errors(2):
         try:
             return Engine.open(data, **settings)
@@ -78,19 +88,25 @@ def _reader(data: Path | None, doing: str = "asking it", **settings: object) -> 
 def _server(data: Path | None) -> Served | None:
     from api.served import Served
     from kg.settings import Settings
+
     return Served.find(Settings.load(data=data).data)
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files or directories"), data: Path | None = DataOpt,
-           force: bool = typer.Option(False, help="rebuild documents even when unchanged"),
-           workers: int | None = typer.Option(None, min=0, help="processes reading and extracting files "
-                                              "(default: the core count; 1: this process)"),
-           executor: str | None = typer.Option(None, help="where files are read and extracted: local or ray")) -> None:
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="files or directories"),
+    data: Path | None = DataOpt,
+    force: bool = typer.Option(False, help="rebuild documents even when unchanged"),
+    workers: int | None = typer.Option(
+        None, min=0, help="processes reading and extracting files (default: the core count; 1: this process)"
+    ),
+    executor: str | None = typer.Option(None, help="where files are read and extracted: local or ray"),
+) -> None:
     """Read, segment, extract and store documents; then index their passages.
 
     When `councilkg serve` holds the data directory, the files are ingested through it (with its settings)."""
     from api.served import Served
+
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         err.print(f"[red]error:[/] no such file or directory: {', '.join(missing)}", highlight=False)
@@ -103,8 +119,14 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or directories"),
         with _errors():
             report = target.ingest(paths, force)
     else:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=err, transient=True) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
             task = bar.add_task("ingest", total=None)
             report = target.ingest(paths, progress=lambda s: bar.update(task, description=s), force=force)
     for w in report.warnings:
@@ -119,8 +141,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or directories"),
 
 
 @app.command()
-def sparql(query: str = typer.Argument(..., help="a SPARQL query, or @file.rq"), fmt: str = FormatOpt,
-           data: Path | None = DataOpt) -> None:
+def sparql(
+    query: str = typer.Argument(..., help="a SPARQL query, or @file.rq"),
+    fmt: str = FormatOpt,
+    data: Path | None = DataOpt,
+) -> None:
     """Run a read-only SPARQL query over all documents (common prefixes are predeclared)."""
     with _errors(2):
         text = _query_text(query)
@@ -148,6 +173,7 @@ def _check_format(fmt: str) -> None:
 def _show(result, fmt: str) -> None:
     """A query result as a table on the terminal, or in a SPARQL results format on stdout."""
     from api.results import rows, serialize
+
     if fmt != "table":
         sys.stdout.write(serialize(result, RESULT_MEDIA[fmt])[0].decode("utf-8") + "\n")
         return
@@ -159,12 +185,15 @@ def _show(result, fmt: str) -> None:
 
 
 @app.command()
-def ask(question: str, k: int = typer.Option(5, min=1, max=50, help="citations to show"),
-        data: Path | None = DataOpt,
-        as_json: bool = typer.Option(False, "--json", help="print the HTTP /ask JSON")) -> None:
+def ask(
+    question: str,
+    k: int = typer.Option(5, min=1, max=50, help="citations to show"),
+    data: Path | None = DataOpt,
+    as_json: bool = typer.Option(False, "--json", help="print the HTTP /ask JSON"),
+) -> None:
     """Answer a question: the short answer, its sources with line numbers, and the query."""
     if not question.strip():
-        err.print("[red]error:[/] give a question, e.g. councilkg ask \"Who chairs the committee?\"")
+        err.print('[red]error:[/] give a question, e.g. councilkg ask "Who chairs the committee?"')
         raise typer.Exit(2)
     reader = _reader(data)
     with _errors():
@@ -182,12 +211,17 @@ def ask(question: str, k: int = typer.Option(5, min=1, max=50, help="citations t
 
 
 @app.command()
-def queries(name: str | None = typer.Argument(None, help="a saved query to run: its file name, .rq optional"),
-            bind: list[str] | None = typer.Option(None, "--bind", "-b",
-                                                     help="VAR=VALUE for one of its parameters (repeatable)"),
-            fmt: str = FormatOpt, data: Path | None = DataOpt) -> None:
+def queries(
+    name: str | None = typer.Argument(None, help="a saved query to run: its file name, .rq optional"),
+    bind: list[str] | None = typer.Option(
+        None, "--bind", "-b", help="VAR=VALUE for one of its parameters (repeatable)"
+    ),
+    fmt: str = FormatOpt,
+    data: Path | None = DataOpt,
+) -> None:
     """List the saved queries of kg/queries/, or run one: `queries red-indicators --bind doc=https://…`."""
     from kg.saved import QUERY_DIR, load_queries, saved_query
+
     if name is None:
         if bind:
             err.print("[red]error:[/] --bind needs the name of the query to run")
@@ -218,8 +252,12 @@ def _pairs(binds: list[str]) -> dict[str, str]:
 
 
 @app.command()
-def search(query: str, k: int = typer.Option(10, min=1, max=100), mode: str = typer.Option("hybrid", help="hybrid | bm25 | dense"),
-           data: Path | None = DataOpt) -> None:
+def search(
+    query: str,
+    k: int = typer.Option(10, min=1, max=100),
+    mode: str = typer.Option("hybrid", help="hybrid | bm25 | dense"),
+    data: Path | None = DataOpt,
+) -> None:
     """Ranked passages for a query."""
     if mode not in SEARCH_MODES:
         err.print(f"[red]error:[/] unknown mode {mode!r}: use {', '.join(SEARCH_MODES)}", highlight=False)
@@ -231,8 +269,11 @@ def search(query: str, k: int = typer.Option(10, min=1, max=100), mode: str = ty
         else:
             hits = [reader.citation(e, score) for e, score in reader.search(query, k=k, mode=mode)]
     for c in hits:
-        out.print(f"[cyan]{c['score']:.4f}[/] {c['document']} ({c['source']} {c['lines'][0]}–{c['lines'][1]})\n"
-                  f"   {c['text'][:300]}", highlight=False)
+        out.print(
+            f"[cyan]{c['score']:.4f}[/] {c['document']} ({c['source']} {c['lines'][0]}–{c['lines'][1]})\n"
+            f"   {c['text'][:300]}",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -240,6 +281,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data: Path | None = DataOpt
     """Serve the HTTP API and the question page."""
     from api.app import serve_app
     from api.served import SERVER_FILE
+
     engine = _engine(data)
     lock = engine.data / SERVER_FILE
     lock.write_text(json.dumps({"pid": os.getpid(), "url": f"http://{host}:{port}"}), encoding="utf-8")
@@ -257,6 +299,7 @@ def validate(data: Path | None = DataOpt) -> None:
     """Check the whole graph against the SHACL shapes, and that the store, the passage index and the
     ingest manifest agree with no ingest left unfinished; exit status 1 on any violation or disagreement."""
     from kg.validate import check_consistency
+
     reader = _reader(data)
     with _errors():
         conforms, n, text = reader.validate()
@@ -293,11 +336,18 @@ def stats(data: Path | None = DataOpt, as_json: bool = typer.Option(False, "--js
 
 
 @app.command()
-def export(fmt: str = typer.Option("nq", "--format", help="nq | trig | ttl | jsonld"), data: Path | None = DataOpt) -> None:
+def export(
+    fmt: str = typer.Option("nq", "--format", help="nq | trig | ttl | jsonld"), data: Path | None = DataOpt
+) -> None:
     """Write the whole store to stdout: each document's graph for nq and trig, each fact once for ttl and jsonld."""
     import pyoxigraph as ox
-    formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE,
-               "jsonld": ox.RdfFormat.JSON_LD}
+
+    formats = {
+        "nq": ox.RdfFormat.N_QUADS,
+        "trig": ox.RdfFormat.TRIG,
+        "ttl": ox.RdfFormat.TURTLE,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
     if fmt not in formats:
         err.print(f"[red]error:[/] unknown format {fmt!r}: use {', '.join(formats)}")
         raise typer.Exit(2)

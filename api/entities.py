@@ -1,6 +1,7 @@
 """What an entity page (`/id/…` in a browser) shows: the node's name and types, where it was read
 from, its links both ways, and for a measure, a person or a meeting the tables that matter.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -25,8 +26,10 @@ INCOMING = "SELECT ?p ?x WHERE { ?x ?p ?s } ORDER BY ?p ?x LIMIT 3000"
 # where a node was read from: its passages, the passage itself, or a whole document (a UNION of these
 # is planned far worse by oxigraph than the three alone)
 SOURCES = (
-    ("SELECT DISTINCT ?d ?a ?b WHERE { ?s prov:wasDerivedFrom ?src . ?src ckg:inDocument ?d ; ckg:lineStart ?a ; "
-     "ckg:lineEnd ?b } ORDER BY ?d ?a LIMIT 50"),
+    (
+        "SELECT DISTINCT ?d ?a ?b WHERE { ?s prov:wasDerivedFrom ?src . ?src ckg:inDocument ?d ; ckg:lineStart ?a ; "
+        "ckg:lineEnd ?b } ORDER BY ?d ?a LIMIT 50"
+    ),
     "SELECT ?d ?a ?b WHERE { ?s ckg:inDocument ?d ; ckg:lineStart ?a ; ckg:lineEnd ?b }",
     "SELECT ?d ?a ?b WHERE { ?s prov:wasDerivedFrom ?d . ?d a foaf:Document }",
 )
@@ -100,9 +103,9 @@ class EntityPage:
     sources: list[Source]
     sources_are_referrers: bool
     outgoing: list[tuple[str, list[Value]]]
-    incoming: list[tuple[str, int, list[Node], str]]   # property, how many, the first few, all in the workbench
+    incoming: list[tuple[str, int, list[Node], str]]  # property, how many, the first few, all in the workbench
     document_href: str | None = None
-    trace_href: str | None = None   # a measure, indicator or priority: its values across plans and years
+    trace_href: str | None = None  # a measure, indicator or priority: its values across plans and years
     series: Series | None = None
     panels: dict[str, list] = field(default_factory=dict)
 
@@ -118,14 +121,22 @@ def entity_page(labels: Labels, iri: str) -> EntityPage | None:
     for r in engine.sparql(INCOMING, s):
         if len(incoming[r["p"].value]) < SHOWN_INCOMING:
             incoming[r["p"].value].append(r["x"].value)
-    nodes = labels.nodes([iri] + [o.value for _, o in out_rows if isinstance(o, NamedNode)]
-                         + [x for xs in incoming.values() for x in xs])
+    nodes = labels.nodes(
+        [iri] + [o.value for _, o in out_rows if isinstance(o, NamedNode)] + [x for xs in incoming.values() for x in xs]
+    )
     docs = documents(labels)
     sources, by_referrers = _sources(labels, iri, docs)
-    page = EntityPage(nodes[iri], sources, by_referrers, _outgoing(labels, out_rows, nodes),
-                      [(labels.term(p), n, [nodes[x] for x in incoming[p]], workbench_href(_incoming_query(p, iri)))
-                       for p, n in in_counts],
-                      docs[iri].href if iri in docs else None)
+    page = EntityPage(
+        nodes[iri],
+        sources,
+        by_referrers,
+        _outgoing(labels, out_rows, nodes),
+        [
+            (labels.term(p), n, [nodes[x] for x in incoming[p]], workbench_href(_incoming_query(p, iri)))
+            for p, n in in_counts
+        ],
+        docs[iri].href if iri in docs else None,
+    )
     types = {str(o.value) for p, o in out_rows if p == str(RDF.type)}
     if types & TRACEABLE:
         page.trace_href = "/trace?" + urlencode({"q": iri})
@@ -178,16 +189,28 @@ def measure_series(labels: Labels, iri: str) -> Series:
             row = r["kind"] + "".join(f" ({r[k]})" for k in ("unit", "area") if several[k] and r[k])
             table[row][r["period"] or "—"].append(r["text"])
     columns = periods + (["—"] if any("—" in cells for cells in table.values()) else [])
-    return Series(columns, [(row, [" / ".join(cells.get(p, [])) for p in columns]) for row, cells in sorted(table.items())],
-                  _traces(labels, rows, periods))
+    return Series(
+        columns,
+        [(row, [" / ".join(cells.get(p, [])) for p in columns]) for row, cells in sorted(table.items())],
+        _traces(labels, rows, periods),
+    )
 
 
 def _value_row(labels: Labels, r) -> dict:
     def get(k: str) -> str:
         return r[k].value if r[k] is not None else ""
-    return {"m": get("m"), "plan": get("plan"), "period": get("period"), "start": get("start") or get("period"),
-            "kind": labels.term(get("kind")), "unit": labels.term(get("unit")) if get("unit") else "",
-            "area": labels.term(get("area")) if get("area") else "", "text": get("valueText"), "value": get("value")}
+
+    return {
+        "m": get("m"),
+        "plan": get("plan"),
+        "period": get("period"),
+        "start": get("start") or get("period"),
+        "kind": labels.term(get("kind")),
+        "unit": labels.term(get("unit")) if get("unit") else "",
+        "area": labels.term(get("area")) if get("area") else "",
+        "text": get("valueText"),
+        "value": get("value"),
+    }
 
 
 def _traces(labels: Labels, rows: list[dict], periods: list[str]) -> list[dict]:
@@ -204,20 +227,33 @@ def _traces(labels: Labels, rows: list[dict], periods: list[str]) -> list[dict]:
             version = f"{plan.title} ({plan.date})" if plan else labels.tail(r["plan"])
             kind = r["kind"] + (f" ({r['area']})" if r["area"] and len({x["area"] for x in numeric}) > 1 else "")
             points[f"{kind} — {version}"].setdefault(r["period"], float(r["value"]))
-    return [{"name": name, "unit": unit, "x": [p for p in periods if p in pts], "y": [pts[p] for p in periods if p in pts]}
-            for name, pts in sorted(points.items())]
+    return [
+        {"name": name, "unit": unit, "x": [p for p in periods if p in pts], "y": [pts[p] for p in periods if p in pts]}
+        for name, pts in sorted(points.items())
+    ]
 
 
 # -- people and meetings -------------------------------------------------------------------------
 def person_panels(labels: Labels, iri: str) -> dict[str, list]:
     """A person's roles over time (as each document states them) and the meetings they attended."""
-    roles = [{k: (r[k].value if r[k] is not None else "") for k in ("how", "role", "organisation", "party", "since",
-                                                                      "document", "issued")}
-             for r in labels.engine.sparql(saved_query("person-roles").text, {"person": NamedNode(iri)})]
+    roles = [
+        {
+            k: (r[k].value if r[k] is not None else "")
+            for k in ("how", "role", "organisation", "party", "since", "document", "issued")
+        }
+        for r in labels.engine.sparql(saved_query("person-roles").text, {"person": NamedNode(iri)})
+    ]
     rows = list(labels.engine.sparql(MEETINGS_ATTENDED, {"person": NamedNode(iri)}))
     meetings = labels.nodes(r["meeting"].value for r in rows)
-    attended = [(meetings[r["meeting"].value], r["date"].value if r["date"] else "", r["kind"].value.replace("_", " "),
-                 r["capacity"].value if r["capacity"] else "") for r in rows]
+    attended = [
+        (
+            meetings[r["meeting"].value],
+            r["date"].value if r["date"] else "",
+            r["kind"].value.replace("_", " "),
+            r["capacity"].value if r["capacity"] else "",
+        )
+        for r in rows
+    ]
     return {"roles": sorted(roles, key=lambda r: (r["issued"], r["role"])), "attended": attended}
 
 
@@ -227,16 +263,34 @@ def meeting_panels(labels: Labels, iri: str) -> dict[str, list]:
     attendance = list(labels.engine.sparql(ATTENDANCE, m))
     items = list(labels.engine.sparql(ITEMS, m))
     resolved = list(labels.engine.sparql(saved_query("meeting-resolutions").text, m))
-    nodes = labels.nodes([r["person"].value for r in attendance] + [r["sub"].value for r in attendance if r["sub"]]
-                         + [r["item"].value for r in items] + [p for r in items for p in r["papers"].value.split()])
+    nodes = labels.nodes(
+        [r["person"].value for r in attendance]
+        + [r["sub"].value for r in attendance if r["sub"]]
+        + [r["item"].value for r in items]
+        + [p for r in items for p in r["papers"].value.split()]
+    )
     by_kind: dict[str, list] = defaultdict(list)
     for r in attendance:
         by_kind[r["kind"].value.replace("_", " ")].append(
-            (nodes[r["person"].value], r["capacity"].value if r["capacity"] else "", nodes[r["sub"].value] if r["sub"] else None))
+            (
+                nodes[r["person"].value],
+                r["capacity"].value if r["capacity"] else "",
+                nodes[r["sub"].value] if r["sub"] else None,
+            )
+        )
     return {
         "attendance": sorted(by_kind.items()),
-        "items": [(nodes[r["item"].value], r["code"].value if r["code"] else "", r["title"].value if r["title"] else "",
-                   [nodes[p] for p in r["papers"].value.split()]) for r in items],
-        "resolutions": [(r["number"].value, r["minuteTitle"].value, r["resolution"].value if r["resolution"] else "")
-                        for r in resolved],
+        "items": [
+            (
+                nodes[r["item"].value],
+                r["code"].value if r["code"] else "",
+                r["title"].value if r["title"] else "",
+                [nodes[p] for p in r["papers"].value.split()],
+            )
+            for r in items
+        ],
+        "resolutions": [
+            (r["number"].value, r["minuteTitle"].value, r["resolution"].value if r["resolution"] else "")
+            for r in resolved
+        ],
     }

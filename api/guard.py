@@ -9,6 +9,7 @@
   owner, marks the owner's own tools (the CLI): only they may ingest, and their queries
   carry no row or byte cap.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -121,6 +122,7 @@ class RequestGuard:
             nonlocal started
             started = started or message["type"] == "http.response.start"
             await send(message)
+
         try:
             await self.app(scope, self._counted(receive), sending)
         except (_BodyTooLarge, _BodyStalled) as e:
@@ -133,11 +135,16 @@ class RequestGuard:
 
     def _refusal(self, scope, headers: dict[str, str]) -> tuple[int, str] | None:
         if self.hosts is not None and host_name(headers.get("host", "")) not in self.hosts:
-            return 400, (f"this server does not answer to Host {headers.get('host', '')!r}; "
-                         "name it with the allowed_hosts setting (COUNCILKG_ALLOWED_HOSTS) to serve it")
+            return 400, (
+                f"this server does not answer to Host {headers.get('host', '')!r}; "
+                "name it with the allowed_hosts setting (COUNCILKG_ALLOWED_HOSTS) to serve it"
+            )
         path = scope.get("path", "")
-        if path.startswith("/id/") and not _is_iri(self.base + path[len("/id/"):]):
-            return 400, f"{path!r} cannot name a node: it is not a valid IRI (no spaces, quotes, braces or control characters)"
+        if path.startswith("/id/") and not _is_iri(self.base + path[len("/id/") :]):
+            return (
+                400,
+                f"{path!r} cannot name a node: it is not a valid IRI (no spaces, quotes, braces or control characters)",
+            )
         return None
 
     def _too_large(self) -> str:
@@ -161,6 +168,7 @@ class RequestGuard:
                 if seen > self.max_body:
                     raise _BodyTooLarge()
             return message
+
         return counted
 
 
@@ -174,9 +182,17 @@ def _is_iri(text: str) -> bool:
 
 async def _json(send, status: int, error: str) -> None:
     body = json.dumps({"error": error}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -4,6 +4,7 @@
 the part that answers, for the ask page. A table row comes back as cells under their column
 headers; prose as segments at three levels: 0 plain, 1 the answering sentence, 2 the answer.
 """
+
 from __future__ import annotations
 
 import re
@@ -85,7 +86,13 @@ def _prose(text: str, core: str) -> tuple[tuple[str, int], ...]:
     if m is None:
         return ((text, 0),)
     start, end = _sentence_around(text, m.start(), m.end())
-    parts = [(text[:start], 0), (text[start:m.start()], 1), (m.group(0), 2), (text[m.end():end], 1), (text[end:], 0)]
+    parts = [
+        (text[:start], 0),
+        (text[start : m.start()], 1),
+        (m.group(0), 2),
+        (text[m.end() : end], 1),
+        (text[end:], 0),
+    ]
     return tuple(p for p in parts if p[0])
 
 

@@ -3,6 +3,7 @@
 Pages show "Sylvia Tidy (person)" where the graph has an IRI; `Labels` is built once per app
 (the ontology is read at start-up) and asked for many nodes at a time.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,15 +25,15 @@ class Node:
 
     iri: str
     label: str
-    types: tuple[str, ...] = ()   # type labels ("measure", "person")
-    href: str | None = None       # its page here, or the IRI itself when it is elsewhere on the web
+    types: tuple[str, ...] = ()  # type labels ("measure", "person")
+    href: str | None = None  # its page here, or the IRI itself when it is elsewhere on the web
 
 
 def compact(iri: str) -> str:
     """`https://w3id.org/councilkg/def#Measure` -> `ckg:Measure` (the IRI itself when no prefix fits)."""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
+            return f"{prefix}:{iri[len(str(ns)) :]}"
     return iri
 
 
@@ -65,7 +66,8 @@ class Labels:
             self.terms.setdefault(str(s), str(o))
         self.ancestors: dict[str, set[str]] = {
             str(c): {str(a) for a in ontology.transitive_objects(c, RDFS.subClassOf)} - {str(c)}
-            for c in set(ontology.subjects(RDFS.subClassOf, None))}
+            for c in set(ontology.subjects(RDFS.subClassOf, None))
+        }
 
     def specific(self, classes: Iterable[str]) -> list[str]:
         """The classes that no other of `classes` is a subclass of (`ckg:Committee`, not also `org:OrganizationalUnit`)."""
@@ -76,7 +78,7 @@ class Labels:
     def href(self, iri: str) -> str | None:
         """The page of a node of ours, the IRI itself for a web address elsewhere, None for vocabulary."""
         if iri.startswith(self.base):
-            return "/id/" + iri[len(self.base):]
+            return "/id/" + iri[len(self.base) :]
         if any(iri.startswith(str(ns)) for ns in PREFIXES.values()):
             return None
         return iri if re.match(r"^https?://", iri) else None
@@ -100,8 +102,9 @@ class Labels:
         values = iri_list(i for i in iris if i.startswith(self.base))
         if values:
             preds = " ".join(LABEL_PREDICATES) + " rdf:type"
-            for r in self.engine.sparql(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} "
-                                        "?s ?p ?o }"):
+            for r in self.engine.sparql(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {preds} }} ?s ?p ?o }}"
+            ):
                 found[r["s"].value].setdefault(r["p"].value, []).append(r["o"].value)
         return {i: self._node(i, found[i]) for i in iris}
 
@@ -113,7 +116,7 @@ class Labels:
         if label is None:
             label = self.term(iri) if not iri.startswith(self.base) else self.tail(iri)
         label = squash(label)
-        label = label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1].rstrip() + "…"
+        label = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
         types = tuple(sorted({self.term(t) for t in self.specific(props.get(str(RDF.type), []))}))
         return Node(iri, label, types, self.href(iri))
 

@@ -3,6 +3,7 @@
 Server-rendered with Jinja2 (autoescaped) so every page works without JavaScript; a little JS
 (`static/pages.js`) only draws charts with plotly, whose script is served from the plotly wheel.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,9 @@ class Site:
     def __init__(self, engine) -> None:
         self.engine = engine
         self.labels = Labels(engine, load_ontology())
-        env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
-                          lstrip_blocks=True)
+        env = Environment(
+            loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        )
         self.templates = Jinja2Templates(env=env)
 
     def render(self, request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -81,9 +83,18 @@ def document(request: Request, key: str):
     if iri not in docs:
         return not_found(request, f"No document {key!r} is stored.")
     older, newer = views.revisions(site.labels, iri)
-    return site.render(request, "document.html", active="documents", doc=docs[iri], docs=docs, older=older, newer=newer,
-                       parts=[d for d in docs.values() if d.part_of == iri],
-                       blocks=views.text_blocks(site.labels, iri), extracted=views.extracted(site.labels, iri))
+    return site.render(
+        request,
+        "document.html",
+        active="documents",
+        doc=docs[iri],
+        docs=docs,
+        older=older,
+        newer=newer,
+        parts=[d for d in docs.values() if d.part_of == iri],
+        blocks=views.text_blocks(site.labels, iri),
+        extracted=views.extracted(site.labels, iri),
+    )
 
 
 @router.get("/id/{path:path}")
@@ -111,8 +122,10 @@ async def workbench_page(request: Request, query: str = Query(""), name: str = Q
     """Run a query typed in the editor or a saved one with its parameters; a plain form GET, no JS needed."""
     site = _site(request)
     try:
-        page = await asyncio.wait_for(asyncio.to_thread(workbench, site.labels, query, name, _bindings(request)),
-                                      timeout=site.engine.settings.query_timeout)
+        page = await asyncio.wait_for(
+            asyncio.to_thread(workbench, site.labels, query, name, _bindings(request)),
+            timeout=site.engine.settings.query_timeout,
+        )
     except TimeoutError:
         page = workbench(site.labels, None, None, {})
         page.error = f"the query ran past {site.engine.settings.query_timeout:g} s"
@@ -121,13 +134,15 @@ async def workbench_page(request: Request, query: str = Query(""), name: str = Q
 
 def sparql_editor(request: Request) -> HTMLResponse:
     """`GET /sparql` from a browser with no query: the workbench."""
-    return _site(request).render(request, "workbench.html", active="sparql",
-                                 wb=workbench(_site(request).labels, None, None, {}))
+    return _site(request).render(
+        request, "workbench.html", active="sparql", wb=workbench(_site(request).labels, None, None, {})
+    )
 
 
 @router.get("/workbench/download", include_in_schema=False)
-async def download(request: Request, format: str = Query("csv", pattern="^(csv|json)$"), query: str = Query(""),
-                   name: str = Query("")):
+async def download(
+    request: Request, format: str = Query("csv", pattern="^(csv|json)$"), query: str = Query(""), name: str = Query("")
+):
     """The results of a workbench query as a CSV or SPARQL JSON file."""
     site = _site(request)
 
@@ -149,9 +164,12 @@ async def download(request: Request, format: str = Query("csv", pattern="^(csv|j
 def api_reference(request: Request):
     """The API reference, from the app's OpenAPI description (no CDN, no JS)."""
     spec = request.app.openapi()
-    operations = [(f"{method}-{slug(path)}", path, method.upper(), op)
-                  for path, item in spec.get("paths", {}).items()
-                  for method, op in item.items() if method in ("get", "post", "put", "delete")]
+    operations = [
+        (f"{method}-{slug(path)}", path, method.upper(), op)
+        for path, item in spec.get("paths", {}).items()
+        for method, op in item.items()
+        if method in ("get", "post", "put", "delete")
+    ]
     return _site(request).render(request, "apidocs.html", active="api", spec=spec, operations=operations)
 
 

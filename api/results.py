@@ -1,4 +1,5 @@
 """SPARQL results -> the standard wire formats, and content negotiation for them."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -61,6 +62,8 @@ def rows(result) -> tuple[list[str], list[list[str]]]:
     if isinstance(result, ox.QueryBoolean):
         return ["boolean"], [[str(bool(result)).lower()]]
     if isinstance(result, ox.QueryTriples):
-        return ["subject", "predicate", "object"], [[t.subject.value, t.predicate.value, t.object.value] for t in result]
+        return ["subject", "predicate", "object"], [
+            [t.subject.value, t.predicate.value, t.object.value] for t in result
+        ]
     names = [v.value for v in result.variables]
     return names, [[(sol[n].value if sol[n] is not None else "") for n in names] for sol in result]

@@ -7,6 +7,7 @@ found through `<data>/server.json`, which `serve` writes and removes; requests c
 server's token (`<data>/server.token`, readable by its owner only), which lets the owner's
 CLI ingest and query without the caps other clients get.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,6 +87,7 @@ class Served:
 
     def validate(self) -> tuple[bool, int, str]:
         from kg.validate import validate_store
+
         return validate_store(self.store)
 
     def ingest(self, paths: list[Path], force: bool = False) -> IngestReport:
@@ -93,6 +95,7 @@ class Served:
 
         The paths become corpus roots first, as `Engine.ingest` makes them: the owner named them."""
         from kg.corpus import remember_roots
+
         remember_roots(self.data, paths)
         body = {"paths": [str(p.resolve()) for p in paths], "force": force}
         sent = self._call("/ingest", body=body)

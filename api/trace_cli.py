@@ -3,6 +3,7 @@
 Registered into the main app by `api.cli` (`register(app, reader, errors)`), so these commands
 open the data the same way as the others (directly, or through a running server).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,23 @@ from kg.errors import CouncilKGError
 out = Console()
 FORMATS = ("table", "csv", "json")
 DATA = typer.Option(None, "--data", help="data directory (default ./.councilkg or $COUNCILKG_DATA)")
-SERIES_COLUMNS = ("period", "kind", "text", "value", "unit", "area", "qualifier", "disagrees", "title", "issued",
-                  "source", "line", "label", "measure", "observation")
+SERIES_COLUMNS = (
+    "period",
+    "kind",
+    "text",
+    "value",
+    "unit",
+    "area",
+    "qualifier",
+    "disagrees",
+    "title",
+    "issued",
+    "source",
+    "line",
+    "label",
+    "measure",
+    "observation",
+)
 
 
 def register(app: typer.Typer, reader: Callable, errors: Callable) -> None:
@@ -30,14 +46,20 @@ def register(app: typer.Typer, reader: Callable, errors: Callable) -> None:
     our errors into a one-line message and an exit status."""
 
     @app.command()
-    def trace(term: str = typer.Argument("", help="a measure label, an indicator or measure IRI, or a priority"),
-              fmt: str = typer.Option("table", "--format", help="table | csv | json"),
-              candidates: bool = typer.Option(False, "--candidates",
-                                              help="list near misses: measures scored close to the term's (or to any) but not linked"),
-              data: Path | None = DATA) -> None:
+    def trace(
+        term: str = typer.Argument("", help="a measure label, an indicator or measure IRI, or a priority"),
+        fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+        candidates: bool = typer.Option(
+            False,
+            "--candidates",
+            help="list near misses: measures scored close to the term's (or to any) but not linked",
+        ),
+        data: Path | None = DATA,
+    ) -> None:
         """A measure (its indicator) or a priority across documents and years: every outturn and target with its source."""
         from kg.trace import candidates as near_misses
         from kg.trace import trace_term
+
         _check(fmt)
         with errors():
             if not term and not candidates:
@@ -49,13 +71,16 @@ def register(app: typer.Typer, reader: Callable, errors: Callable) -> None:
             _show_trace(trace_term(store, term), fmt)
 
     @app.command()
-    def diff(doc_a: str = typer.Argument(..., help="the earlier document: IRI, file name, or title words and a date"),
-             doc_b: str = typer.Argument(..., help="the later document, named the same ways"),
-             fmt: str = typer.Option("table", "--format", help="table | json"),
-             data: Path | None = DATA) -> None:
+    def diff(
+        doc_a: str = typer.Argument(..., help="the earlier document: IRI, file name, or title words and a date"),
+        doc_b: str = typer.Argument(..., help="the later document, named the same ways"),
+        fmt: str = typer.Option("table", "--format", help="table | json"),
+        data: Path | None = DATA,
+    ) -> None:
         """What changed between two documents: measures, values and targets, delivery outcomes, lead members."""
         from kg.diff import diff as compare
         from kg.diff import resolve_document
+
         if fmt not in ("table", "json"):
             raise typer.BadParameter(f"unknown format {fmt!r}: use table or json", param_hint="--format")
         with errors():
@@ -95,8 +120,15 @@ def _show_trace(found: dict, fmt: str) -> None:
     out.print(" · ".join(notes), highlight=False)
     table = Table("period", "kind", "value", "unit", "document", "line", "")
     for p in s["points"]:
-        table.add_row(p["period"], p["kind"], p["text"], p["unit"], f"{p['title']} ({p['issued']})",
-                      str(p["line"] or ""), "[yellow]differs[/]" if p["disagrees"] else "")
+        table.add_row(
+            p["period"],
+            p["kind"],
+            p["text"],
+            p["unit"],
+            f"{p['title']} ({p['issued']})",
+            str(p["line"] or ""),
+            "[yellow]differs[/]" if p["disagrees"] else "",
+        )
     out.print(table)
     for a in s["attainment"]:
         out.print(f"{a['period']} target: {a['rule']}", highlight=False)
@@ -104,10 +136,18 @@ def _show_trace(found: dict, fmt: str) -> None:
 
 
 def _show_priority(found: dict, fmt: str) -> None:
-    rows = [{"year": s["year"], "label": s["label"], "relation": s["relation"],
-             "documents": "; ".join(d["title"] for d in s["documents"]),
-             "outcomes": "; ".join(f"{o['number']} ({o['title']})" for o in s["outcomes"]),
-             "measures": len(s["measures"]), "concept": s["concept"]} for s in found["lineage"]]
+    rows = [
+        {
+            "year": s["year"],
+            "label": s["label"],
+            "relation": s["relation"],
+            "documents": "; ".join(d["title"] for d in s["documents"]),
+            "outcomes": "; ".join(f"{o['number']} ({o['title']})" for o in s["outcomes"]),
+            "measures": len(s["measures"]),
+            "concept": s["concept"],
+        }
+        for s in found["lineage"]
+    ]
     if fmt == "csv":
         _write_csv(("year", "label", "relation", "documents", "outcomes", "measures", "concept"), rows)
         return
@@ -121,23 +161,37 @@ def _show_priority(found: dict, fmt: str) -> None:
 
 def _show_alternatives(found: dict) -> None:
     if found.get("alternatives"):
-        out.print("also matching: " + "; ".join(f"{m['label']} <{m['iri']}>" for m in found["alternatives"][:4]),
-                  highlight=False)
+        out.print(
+            "also matching: " + "; ".join(f"{m['label']} <{m['iri']}>" for m in found["alternatives"][:4]),
+            highlight=False,
+        )
 
 
 def _show_candidates(rows: list[dict], fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
-    columns = ("score", "reason", "earlier", "earlier_document", "later", "later_document", "earlier_measure",
-               "later_measure")
+    columns = (
+        "score",
+        "reason",
+        "earlier",
+        "earlier_document",
+        "later",
+        "later_document",
+        "earlier_measure",
+        "later_measure",
+    )
     if fmt == "csv":
         _write_csv(columns, rows)
         return
     table = Table("score", "earlier measure", "later measure", "not linked because", title="near misses")
     for r in rows:
-        table.add_row(f"{r['score']:.3f}", f"{r['earlier']} ({r['earlier_document']})",
-                      f"{r['later']} ({r['later_document']})", r["reason"])
+        table.add_row(
+            f"{r['score']:.3f}",
+            f"{r['earlier']} ({r['earlier_document']})",
+            f"{r['later']} ({r['later_document']})",
+            r["reason"],
+        )
     out.print(table)
 
 
@@ -165,11 +219,22 @@ def _show_diff(d) -> None:
     _pairs("values and targets changed", d.values_changed, lambda r: (_what(r), r["old"], r["new"]))
     _pairs("values and targets added", d.values_added, lambda r: (_what(r), "", r["new"]))
     _pairs("values and targets removed", d.values_removed, lambda r: (_what(r), r["old"], ""))
-    _pairs("delivery outcomes renumbered", d.outcomes_renumbered,
-           lambda r: (r["new"]["text"], str(r["old"]["number"]), str(r["new"]["number"])), lines=("old", "new"))
-    _pairs("delivery outcomes reworded", d.outcomes_reworded,
-           lambda r: (str(r["new"]["number"]), r["old"]["text"], r["new"]["text"]), lines=("old", "new"))
-    for title, rows in (("delivery outcomes added", d.outcomes_added), ("delivery outcomes removed", d.outcomes_removed)):
+    _pairs(
+        "delivery outcomes renumbered",
+        d.outcomes_renumbered,
+        lambda r: (r["new"]["text"], str(r["old"]["number"]), str(r["new"]["number"])),
+        lines=("old", "new"),
+    )
+    _pairs(
+        "delivery outcomes reworded",
+        d.outcomes_reworded,
+        lambda r: (str(r["new"]["number"]), r["old"]["text"], r["new"]["text"]),
+        lines=("old", "new"),
+    )
+    for title, rows in (
+        ("delivery outcomes added", d.outcomes_added),
+        ("delivery outcomes removed", d.outcomes_removed),
+    ):
         if rows:
             table = Table("number", "outcome", "line", title=title)
             for r in rows:

@@ -3,6 +3,7 @@
 HTML for browsers (the table is the page; a plotly chart is drawn over it when JavaScript
 runs), JSON when the client asks for `application/json`. Templates are autoescaped.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,14 @@ from kg.trace import NotTraceable, trace_term
 
 MAX_TERM = 500
 router = APIRouter()
-_templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                                             autoescape=True, trim_blocks=True, lstrip_blocks=True))
+_templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
 INDEX_QUERY = """
 SELECT ?node ?label ?kind ?n WHERE {
   { ?node a ckg:Indicator ; rdfs:label ?label ; ckg:measureCount ?n FILTER (?n > 1) BIND ("indicator" AS ?kind) }
@@ -31,7 +38,10 @@ SELECT ?node ?label ?kind ?n WHERE {
 
 
 def _wants_json(request: Request) -> bool:
-    return negotiate(request.headers.get("accept"), {"application/json": 1, "text/html": 1}, "text/html") == "application/json"
+    return (
+        negotiate(request.headers.get("accept"), {"application/json": 1, "text/html": 1}, "text/html")
+        == "application/json"
+    )
 
 
 def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -43,25 +53,29 @@ def _links(engine) -> dict:
     base = engine.settings.base
 
     def node(iri: str) -> str:
-        return "/id/" + iri[len(base):] if iri.startswith(base) else ""
+        return "/id/" + iri[len(base) :] if iri.startswith(base) else ""
 
     def line(doc: str, n: int | None) -> str:
-        page = "/documents/" + doc[len(base + "doc/"):] if doc.startswith(base + "doc/") else node(doc)
+        page = "/documents/" + doc[len(base + "doc/") :] if doc.startswith(base + "doc/") else node(doc)
         return f"{page}#L{n}" if n else page
+
     return {"node": node, "line": line}
 
 
 @router.get("/trace", response_model=None)
-def trace_page(request: Request, q: str = Query("", max_length=MAX_TERM,
-                                                 description="a measure label, an indicator or measure IRI, or a priority")) -> Response:
+def trace_page(
+    request: Request,
+    q: str = Query("", max_length=MAX_TERM, description="a measure label, an indicator or measure IRI, or a priority"),
+) -> Response:
     """An indicator's values by period with their sources and target attainment, or a priority's lineage."""
     engine = request.app.state.engine
     wants_json = _wants_json(request)
     if not q.strip():
         if wants_json:
             return JSONResponse({"error": "give ?q= a measure label, an indicator IRI or a priority"}, status_code=400)
-        rows = [(r["node"].value, r["label"].value, r["kind"].value, int(r["n"].value))
-                for r in engine.sparql(INDEX_QUERY)]
+        rows = [
+            (r["node"].value, r["label"].value, r["kind"].value, int(r["n"].value)) for r in engine.sparql(INDEX_QUERY)
+        ]
         return _render(request, "trace.html", q="", found=None, index=rows)
     try:
         found = trace_term(engine.store, q)
@@ -78,9 +92,14 @@ def _chart(found: dict) -> dict | None:
     """The chart's data for `static/pages.js`: one line per kind and unit of the council's own values."""
     if found["kind"] != "indicator":
         return None
-    points = [p for p in found["series"]["points"]
-              if p["value"] is not None and p["area"] in ("", "AreaCouncil") and p["period"]]
-    periods = sorted({p["period"] for p in points}, key=lambda x: next(p["period_start"] for p in points if p["period"] == x))
+    points = [
+        p
+        for p in found["series"]["points"]
+        if p["value"] is not None and p["area"] in ("", "AreaCouncil") and p["period"]
+    ]
+    periods = sorted(
+        {p["period"] for p in points}, key=lambda x: next(p["period_start"] for p in points if p["period"] == x)
+    )
     traces: dict[str, dict] = {}
     for p in sorted(points, key=lambda p: (p["period_start"], p["issued"])):
         name = f"{p['kind']} ({p['unit']})" if p["unit"] else p["kind"]
@@ -94,8 +113,13 @@ def _chart(found: dict) -> dict | None:
 
 
 @router.get("/diff", response_model=None)
-def diff_page(request: Request, a: str = Query("", max_length=MAX_TERM, description="the earlier document: IRI, file name, or title words and a date"),
-              b: str = Query("", max_length=MAX_TERM, description="the later document")) -> Response:
+def diff_page(
+    request: Request,
+    a: str = Query(
+        "", max_length=MAX_TERM, description="the earlier document: IRI, file name, or title words and a date"
+    ),
+    b: str = Query("", max_length=MAX_TERM, description="the later document"),
+) -> Response:
     """What changed between two documents: measures, values and targets, delivery outcomes, lead members."""
     engine = request.app.state.engine
     wants_json = _wants_json(request)

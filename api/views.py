@@ -3,6 +3,7 @@ the list of documents with what was extracted from each, a document's text by li
 
 Each function makes plain data for one template; nothing here writes HTML.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -19,9 +20,17 @@ from kg.vocab import CKG, FOAF, QB
 MAX_QUESTION = 2000
 SHOWN_PER_CLASS = 40
 # what the list of documents counts, in this order: (class, plural)
-HEADLINE = [(CKG.Measure, "measures"), (QB.Observation, "values"), (CKG.DeliveryOutcome, "delivery outcomes"),
-            (CKG.Meeting, "meetings"), (CKG.AgendaItem, "agenda items"), (CKG.Resolution, "resolutions"),
-            (FOAF.Person, "people"), (CKG.Risk, "risks"), (CKG.BudgetLine, "budget lines")]
+HEADLINE = [
+    (CKG.Measure, "measures"),
+    (QB.Observation, "values"),
+    (CKG.DeliveryOutcome, "delivery outcomes"),
+    (CKG.Meeting, "meetings"),
+    (CKG.AgendaItem, "agenda items"),
+    (CKG.Resolution, "resolutions"),
+    (FOAF.Person, "people"),
+    (CKG.Risk, "risks"),
+    (CKG.BudgetLine, "budget lines"),
+]
 
 DOCUMENTS_QUERY = """
 SELECT ?d (SAMPLE(?t) AS ?title) (SAMPLE(?pub) AS ?council) (SAMPLE(?i) AS ?issued) (SAMPLE(?md) AS ?meetingDate)
@@ -36,17 +45,23 @@ WHERE {
 } GROUP BY ?d"""
 # what was read from a document: nodes derived from its passages, and from the document as a whole
 # (two queries: oxigraph plans a UNION of the two far worse than each alone)
-DERIVED = (("SELECT DISTINCT ?d ?s ?c ?line WHERE { ?src ckg:inDocument ?d ; ckg:lineStart ?line . "
-            "?s prov:wasDerivedFrom ?src . ?s a ?c }"),
-           "SELECT DISTINCT ?d ?s ?c WHERE { ?d a foaf:Document . ?s prov:wasDerivedFrom ?d . ?s a ?c }")
+DERIVED = (
+    (
+        "SELECT DISTINCT ?d ?s ?c ?line WHERE { ?src ckg:inDocument ?d ; ckg:lineStart ?line . "
+        "?s prov:wasDerivedFrom ?src . ?s a ?c }"
+    ),
+    "SELECT DISTINCT ?d ?s ?c WHERE { ?d a foaf:Document . ?s prov:wasDerivedFrom ?d . ?s a ?c }",
+)
 PASSAGES = """
 SELECT ?p ?text ?a ?b ?kind ?headers WHERE {
   ?p ckg:inDocument ?d ; ckg:text ?text ; ckg:lineStart ?a ; ckg:lineEnd ?b ; ckg:ordinal ?o .
   OPTIONAL { ?p ckg:passageKind ?kind } OPTIONAL { ?p ckg:columnHeaders ?headers }
 } ORDER BY ?a ?o"""
 # the column a value was read from, to put a table row's cells back under their headers
-CELLS = ("SELECT ?p ?row ?cell ?value WHERE { %s ?p ckg:text ?row . "
-         "?o prov:wasDerivedFrom ?p ; ckg:cell ?cell ; ckg:valueText ?value }")
+CELLS = (
+    "SELECT ?p ?row ?cell ?value WHERE { %s ?p ckg:text ?row . "
+    "?o prov:wasDerivedFrom ?p ; ckg:cell ?cell ; ckg:valueText ?value }"
+)
 REVISIONS = "SELECT ?newer ?older WHERE { ?newer prov:wasRevisionOf ?older }"
 
 
@@ -74,7 +89,9 @@ class DocumentMeta:
 
 def document_href(labels: Labels, iri: str) -> str:
     """`…/id/doc/escc/plan-2020-10` -> `/documents/escc/plan-2020-10`."""
-    return "/documents/" + iri[len(labels.base + "doc/"):] if iri.startswith(labels.base + "doc/") else labels.href(iri)
+    return (
+        "/documents/" + iri[len(labels.base + "doc/") :] if iri.startswith(labels.base + "doc/") else labels.href(iri)
+    )
 
 
 def documents(labels: Labels) -> dict[str, DocumentMeta]:
@@ -86,9 +103,22 @@ def documents(labels: Labels) -> dict[str, DocumentMeta]:
     for v in found:
         iri = v["d"]
         out[iri] = DocumentMeta(
-            iri, v["title"], document_href(labels, iri), nodes[iri].types, nodes.get(v["council"]), v["issued"] or v["year"],
-            v["meetingDate"], v["source"], (int(v["a"]), int(v["b"])) if v["a"] and v["b"] else None, v["body"],
-            v["period"], v["partOf"], v["url"], v["sha256"], nodes[iri].href or "")
+            iri,
+            v["title"],
+            document_href(labels, iri),
+            nodes[iri].types,
+            nodes.get(v["council"]),
+            v["issued"] or v["year"],
+            v["meetingDate"],
+            v["source"],
+            (int(v["a"]), int(v["b"])) if v["a"] and v["b"] else None,
+            v["body"],
+            v["period"],
+            v["partOf"],
+            v["url"],
+            v["sha256"],
+            nodes[iri].href or "",
+        )
     return out
 
 
@@ -164,9 +194,9 @@ class Line:
 class Block:
     """Consecutive passages shown together: a table (rows under one header) or one prose passage."""
 
-    kind: str                              # "table" or the passage kind
+    kind: str  # "table" or the passage kind
     lines: list[Line]
-    headers: tuple[str, ...] = ()          # columns carried over from a table above (no header row here)
+    headers: tuple[str, ...] = ()  # columns carried over from a table above (no header row here)
 
     @property
     def width(self) -> int:
@@ -185,9 +215,14 @@ def text_blocks(labels: Labels, iri: str) -> list[Block]:
         cells = ("",) * offsets.get(r["p"].value, 0) + tuple(text.split("\t")) if "\t" in text else ()
         line = Line(int(r["a"].value), int(r["b"].value), text, kind, cells)
         if kind in ("table_header", "table_row"):
-            if not blocks or blocks[-1].kind != "table" or (kind == "table_row" and headers != last_headers
-                                                            and blocks[-1].lines[-1].kind == "table_row"):
-                blocks.append(Block("table", [], tuple(headers.split(" | ")) if kind == "table_row" and headers else ()))
+            if (
+                not blocks
+                or blocks[-1].kind != "table"
+                or (kind == "table_row" and headers != last_headers and blocks[-1].lines[-1].kind == "table_row")
+            ):
+                blocks.append(
+                    Block("table", [], tuple(headers.split(" | ")) if kind == "table_row" and headers else ())
+                )
             blocks[-1].lines.append(line)
             last_headers = headers if kind == "table_row" else last_headers
         else:
@@ -219,17 +254,25 @@ def extracted(labels: Labels, iri: str) -> list[Extracted]:
             by_class[c].append((s, first.get(s)))
     shown = {c: rows[:SHOWN_PER_CLASS] for c, rows in by_class.items()}
     nodes = labels.nodes(s for rows in shown.values() for s, _ in rows)
-    out = [Extracted(labels.term(c), len(by_class[c]), tuple((nodes[s], line) for s, line in rows),
-                     workbench_href(_class_query(c, iri)))
-           for c, rows in shown.items()]
+    out = [
+        Extracted(
+            labels.term(c),
+            len(by_class[c]),
+            tuple((nodes[s], line) for s, line in rows),
+            workbench_href(_class_query(c, iri)),
+        )
+        for c, rows in shown.items()
+    ]
     first = {labels.term(str(c)): i for i, (c, _) in enumerate(HEADLINE)}
     return sorted(out, key=lambda e: (first.get(e.label, len(first)), -e.total, e.label))
 
 
 def _class_query(cls: str, doc: str) -> str:
-    return (f"SELECT ?node ?label ?line WHERE {{\n  ?node a {iri_list([cls])} ; prov:wasDerivedFrom ?src .\n"
-            f"  ?src ckg:inDocument {iri_list([doc])} ; ckg:lineStart ?line .\n"
-            "  OPTIONAL { ?node rdfs:label ?label }\n} ORDER BY ?line")
+    return (
+        f"SELECT ?node ?label ?line WHERE {{\n  ?node a {iri_list([cls])} ; prov:wasDerivedFrom ?src .\n"
+        f"  ?src ckg:inDocument {iri_list([doc])} ; ckg:lineStart ?line .\n"
+        "  OPTIONAL { ?node rdfs:label ?label }\n} ORDER BY ?line"
+    )
 
 
 def workbench_href(query: str) -> str:
@@ -247,7 +290,7 @@ class Citation:
     section: str
     score: float
     shown: Shown
-    location: str = ""      # "p. 4, lines 12–18" from a PDF, "lines 120–125" otherwise
+    location: str = ""  # "p. 4, lines 12–18" from a PDF, "lines 120–125" otherwise
 
 
 @dataclass(frozen=True)
@@ -267,21 +310,42 @@ def answer(labels: Labels, question: str, k: int = 5) -> Answer:
     docs = documents(labels)
     cited = [c["passage_id"] for c in res["citations"]]
     headers, offsets = _passage_columns(labels, cited), column_offsets(labels, passages=cited)
-    cites = tuple(_citation(labels, c, docs, headers.get(c["passage_id"], ""), offsets.get(c["passage_id"], 0),
-                            res["answer"], question) for c in res["citations"])
-    nodes = tuple(Node(n["iri"], n.get("label") or labels.tail(n["iri"]), (labels.term(expand(n.get("type", ""))),)
-                       if n.get("type") else (), labels.href(n["iri"])) for n in res["nodes"])
+    cites = tuple(
+        _citation(
+            labels, c, docs, headers.get(c["passage_id"], ""), offsets.get(c["passage_id"], 0), res["answer"], question
+        )
+        for c in res["citations"]
+    )
+    nodes = tuple(
+        Node(
+            n["iri"],
+            n.get("label") or labels.tail(n["iri"]),
+            (labels.term(expand(n.get("type", ""))),) if n.get("type") else (),
+            labels.href(n["iri"]),
+        )
+        for n in res["nodes"]
+    )
     sparql = res.get("sparql")
     return Answer(question, res["answer"], nodes, cites, sparql, workbench_href(sparql) if sparql else None)
 
 
-def _citation(labels: Labels, c: dict, docs: dict[str, DocumentMeta], headers: str, offset: int, text: str,
-              question: str) -> Citation:
+def _citation(
+    labels: Labels, c: dict, docs: dict[str, DocumentMeta], headers: str, offset: int, text: str, question: str
+) -> Citation:
     doc = docs.get(c.get("document_iri", ""))
     a, b = c["lines"]
     href = f"{doc.href}#L{a}" if doc else labels.href(c["passage_id"]) or ""
-    return Citation(doc, c["document"], c.get("source", ""), (a, b), href, c.get("section", ""), float(c["score"]),
-                    show(c["text"], headers, text, question, offset), c.get("location") or "")
+    return Citation(
+        doc,
+        c["document"],
+        c.get("source", ""),
+        (a, b),
+        href,
+        c.get("section", ""),
+        float(c["score"]),
+        show(c["text"], headers, text, question, offset),
+        c.get("location") or "",
+    )
 
 
 def _passage_columns(labels: Labels, passages: list[str]) -> dict[str, str]:
@@ -289,5 +353,7 @@ def _passage_columns(labels: Labels, passages: list[str]) -> dict[str, str]:
     values = iri_list(passages)
     if not values:
         return {}
-    return {r["p"].value: r["h"].value for r in labels.engine.sparql(
-        f"SELECT ?p ?h WHERE {{ VALUES ?p {{ {values} }} ?p ckg:columnHeaders ?h }}")}
+    return {
+        r["p"].value: r["h"].value
+        for r in labels.engine.sparql(f"SELECT ?p ?h WHERE {{ VALUES ?p {{ {values} }} ?p ckg:columnHeaders ?h }}")
+    }

@@ -1,6 +1,7 @@
 """The SPARQL workbench: a query (typed, or a saved one of `kg/queries/` with its parameters bound)
 run read-only, its results as a table whose IRIs link to their pages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,8 +31,12 @@ class Request:
     values: dict[str, str] = field(default_factory=dict)
 
     def link(self, path: str = "/workbench", **extra: str) -> str:
-        params = {"query": self.query, "name": self.name, **{f"bind.{k}": v for k, v in self.values.items() if v},
-                  **extra}
+        params = {
+            "query": self.query,
+            "name": self.name,
+            **{f"bind.{k}": v for k, v in self.values.items() if v},
+            **extra,
+        }
         return path + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
@@ -75,8 +80,10 @@ def tabulate(labels: Labels, result) -> Results:
         terms = [[sol[c] for c in columns] for sol in result]
     shown = terms[:MAX_ROWS]
     nodes = labels.nodes(t.value for row in shown for t in row if isinstance(t, ox.NamedNode))
-    rows = [[nodes[t.value] if isinstance(t, ox.NamedNode) else ("" if t is None else t.value) for t in row]
-            for row in shown]
+    rows = [
+        [nodes[t.value] if isinstance(t, ox.NamedNode) else ("" if t is None else t.value) for t in row]
+        for row in shown
+    ]
     return Results(columns, rows, len(terms))
 
 

@@ -9,6 +9,7 @@ to two systems on the same server:
 Both are scored with the shared scorer's rules (answer@1, evidence@5) and timed.
 Run: `make bench` or `.venv/bin/python bench/ask.py [--gold FILE …] [--data DIR]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,6 +34,7 @@ sys.path.insert(0, str(SHARED / "eval"))
 try:
     from eval_qa import answer_ok, evidence_ok  # the scorer's own rules
 except ImportError:  # outside this workspace: the same rules, restated
+
     def _alnum(s: str) -> str:
         return re.sub(r"[^0-9a-z]+", "", (s or "").lower())
 
@@ -82,8 +84,7 @@ def score(items: list[dict], respond) -> dict:
         evidence += evidence_ok(it, citations, 5)
         times.append(ms)
     n = len(items)
-    return {"answer@1": hits / n, "evidence@5": evidence / n,
-            "p50": statistics.median(times), "p95": pct(times, 0.95)}
+    return {"answer@1": hits / n, "evidence@5": evidence / n, "p50": statistics.median(times), "p95": pct(times, 0.95)}
 
 
 def systems(url: str) -> dict:
@@ -95,6 +96,7 @@ def systems(url: str) -> dict:
         body, ms = get_json(f"{url}/search?{urllib.parse.urlencode({'q': q, 'k': 5, 'mode': 'bm25'})}")
         top = body["results"]
         return (best_sentence(q, top[0]["text"]) if top else ""), top, ms
+
     return {"councilkg": councilkg, "BM25 baseline": bm25}
 
 
@@ -109,8 +111,11 @@ def ingest_if_empty(data: Path) -> None:
 def serve(data: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(BIN), "serve", "--port", str(port), "--data", str(data)],
-                              stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    server = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--data", str(data)],
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     for _ in range(600):
         try:
             get_json(f"{url}/health")
@@ -133,17 +138,23 @@ def main() -> None:
     ingest_if_empty(data)
     server, url = serve(data)
     try:
-        runs = {g: {name: score([json.loads(l) for l in g.open() if l.strip()], fn)
-                    for name, fn in systems(url).items()} for g in a.gold}
+        runs = {
+            g: {name: score([json.loads(l) for l in g.open() if l.strip()], fn) for name, fn in systems(url).items()}
+            for g in a.gold
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)
     print(f"{'questions':<22} {'system':<14} {'answer@1':>9} {'evidence@5':>11} {'p50 ms':>8} {'p95 ms':>8}")
     for g, by in runs.items():
         for name, r in by.items():
-            print(f"{g.name:<22} {name:<14} {r['answer@1']:9.3f} {r['evidence@5']:11.3f} {r['p50']:8.1f} {r['p95']:8.1f}")
+            print(
+                f"{g.name:<22} {name:<14} {r['answer@1']:9.3f} {r['evidence@5']:11.3f} {r['p50']:8.1f} {r['p95']:8.1f}"
+            )
         ours, base = by["councilkg"], by["BM25 baseline"]
-        print(f"{'':<22} {'ratio':<14} {'':>9} {'':>11} {ours['p50'] / base['p50']:7.2f}x {ours['p95'] / base['p95']:7.2f}x")
+        print(
+            f"{'':<22} {'ratio':<14} {'':>9} {'':>11} {ours['p50'] / base['p50']:7.2f}x {ours['p95'] / base['p95']:7.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ embeddings included (target ≤ 0.6× the yardstick). Warm: the same files again
 Then each stage on its own over all documents, so its time is its own (`--no-stages` skips them).
 Run: `make bench` or `.venv/bin/python bench/ingest.py [--workers N] [--executor local|ray] [PATHS…]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,7 @@ def yardstick_texts(paths: list[Path]) -> list[str]:
     shift = 0
     while len(texts) < YARDSTICK_PASSAGES:
         starts = range(shift, len(words) - YARDSTICK_WORDS, YARDSTICK_WORDS)
-        texts.extend(" ".join(words[i:i + YARDSTICK_WORDS]) for i in starts)
+        texts.extend(" ".join(words[i : i + YARDSTICK_WORDS]) for i in starts)
         shift += 7
     return texts[:YARDSTICK_PASSAGES]
 
@@ -55,7 +56,7 @@ def yardstick_texts(paths: list[Path]) -> list[str]:
 def yardstick(paths: list[Path]) -> float:
     """Seconds to embed the yardstick passages in float32, the model loaded beforehand."""
     texts, embedder = yardstick_texts(paths), Embedder(precision="float32")
-    embedder.encode(texts[:8])   # first-call warm-up, not counted
+    embedder.encode(texts[:8])  # first-call warm-up, not counted
     return timed(lambda: embedder.encode(texts))[1]
 
 
@@ -114,8 +115,10 @@ def main() -> None:
     w = whole(paths, settings)
     for name, v in w.items():
         print(f"  {name:<32} {v:8.2f} s   ratio to yardstick {v / base:.2f}")
-    print(f"cold ratio {w['cold ingest'] / base:.2f} (target ≤ {COLD_TARGET}); "
-          f"warm {w['warm re-ingest']:.2f} s (target ≤ {WARM_TARGET} s)")
+    print(
+        f"cold ratio {w['cold ingest'] / base:.2f} (target ≤ {COLD_TARGET}); "
+        f"warm {w['warm re-ingest']:.2f} s (target ≤ {WARM_TARGET} s)"
+    )
     if not args.no_stages:
         s = stages(paths)
         print(f"stage seconds over {int(s.pop('passages'))} distinct passages, {int(s.pop('triples'))} triples")

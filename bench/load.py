@@ -8,6 +8,7 @@ latency, what the runaways got back, and the resident memory of the server with 
 workers: at the start, at the peak, and after the runaways were stopped.
 Run: `.venv/bin/python bench/load.py [--data DIR] [--clients 50] [--seconds 30] [--runaways 5]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ask import SHARED, get_json, ingest_if_empty, pct, serve  # noqa: E402  (the question benchmark's server helpers)
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-QUESTIONS = ["Who is the Lead Member for Children and Families?",
-             "What was the 2019/20 outturn for the rate of Looked After Children per 10,000 children?",
-             "Who chaired the Children's Social Care and Health Cabinet Committee?",
-             "What is the target for the percentage of Child Protection Plans lasting 2 years or more?"]
+QUESTIONS = [
+    "Who is the Lead Member for Children and Families?",
+    "What was the 2019/20 outturn for the rate of Looked After Children per 10,000 children?",
+    "Who chaired the Children's Social Care and Health Cabinet Committee?",
+    "What is the target for the percentage of Child Protection Plans lasting 2 years or more?",
+]
 
 
 def questions() -> list[str]:
@@ -85,16 +88,22 @@ def load(url: str, asked: list[str], clients: int, seconds: float, runaways: int
         while time.monotonic() < deadline + 5:
             peak.append(rss_mb(server_pid))
             time.sleep(0.5)
+
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     threads += [threading.Thread(target=runaway) for _ in range(runaways)] + [threading.Thread(target=watch)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"asked": len(times) + len(errors), "errors": len(errors), "error_statuses": sorted(set(errors)),
-            "p50_ms": round(statistics.median(times)) if times else None, "p95_ms": round(pct(times, 0.95)) if times else None,
-            "runaways": [{"status": code, "seconds": round(took, 1)} for code, took in stopped],
-            "peak_rss_mb": round(max(peak))}
+    return {
+        "asked": len(times) + len(errors),
+        "errors": len(errors),
+        "error_statuses": sorted(set(errors)),
+        "p50_ms": round(statistics.median(times)) if times else None,
+        "p95_ms": round(pct(times, 0.95)) if times else None,
+        "runaways": [{"status": code, "seconds": round(took, 1)} for code, took in stopped],
+        "peak_rss_mb": round(max(peak)),
+    }
 
 
 def main() -> None:
@@ -115,8 +124,13 @@ def main() -> None:
         report = load(url, asked, args.clients, args.seconds, args.runaways, server.pid)
         time.sleep(2)
         end = rss_mb(server.pid)
-        report |= {"clients": args.clients, "seconds": args.seconds, "start_rss_mb": round(start),
-                   "end_rss_mb": round(end), "end_vs_start": f"{(end - start) / start:+.1%}"}
+        report |= {
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "start_rss_mb": round(start),
+            "end_rss_mb": round(end),
+            "end_vs_start": f"{(end - start) / start:+.1%}",
+        }
         print(json.dumps(report, indent=1))
     finally:
         server.terminate()

@@ -11,6 +11,7 @@ Per size it reports ingest seconds, documents/s and passages/s, store and index 
 peak RSS of the ingest process, /ask p50/p95 over the dev questions and p50 of the saved queries.
 Run: `make bench` (1×, 10×), `make bench-scale` (100×) or `python bench/scale.py --sizes 1,2`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,11 +39,65 @@ from kg.saved import load_queries
 from nlp.identity import _COUNCILS, councils_named
 from nlp.read import iter_files
 
-FIRST = ["Ash", "Bram", "Cal", "Dun", "Elm", "Fen", "Gar", "Hol", "Ing", "Kel", "Lan", "Mar", "Nor",
-         "Oak", "Pen", "Quen", "Ros", "Sal", "Thorn", "Ulm", "Ver", "Wes", "Yar", "Zel", "Brin", "Cor"]
-LAST = ["moor", "ford", "wick", "ton", "by", "ley", "field", "mouth", "bury", "stead", "well", "combe",
-        "den", "ham", "hurst", "ridge", "worth", "dale", "gate", "holm", "lock", "mere", "side", "wood", "cot", "shaw"]
-TITLED = re.compile(r"\b(?:Councillor|Cllr\.?|Mr|Mrs|Ms|Miss|Dr)\s+(?:[A-Z]\.?\s+)*(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})\b")
+FIRST = [
+    "Ash",
+    "Bram",
+    "Cal",
+    "Dun",
+    "Elm",
+    "Fen",
+    "Gar",
+    "Hol",
+    "Ing",
+    "Kel",
+    "Lan",
+    "Mar",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Quen",
+    "Ros",
+    "Sal",
+    "Thorn",
+    "Ulm",
+    "Ver",
+    "Wes",
+    "Yar",
+    "Zel",
+    "Brin",
+    "Cor",
+]
+LAST = [
+    "moor",
+    "ford",
+    "wick",
+    "ton",
+    "by",
+    "ley",
+    "field",
+    "mouth",
+    "bury",
+    "stead",
+    "well",
+    "combe",
+    "den",
+    "ham",
+    "hurst",
+    "ridge",
+    "worth",
+    "dale",
+    "gate",
+    "holm",
+    "lock",
+    "mere",
+    "side",
+    "wood",
+    "cot",
+    "shaw",
+]
+TITLED = re.compile(
+    r"\b(?:Councillor|Cllr\.?|Mr|Mrs|Ms|Miss|Dr)\s+(?:[A-Z]\.?\s+)*(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})\b"
+)
 COUNCIL_WORDS = re.compile(r"\s+(?:County Borough|Metropolitan Borough|County|City|Borough|District)?\s*Council$")
 QUESTIONS = SHARED / "gold" / "dev_qa.jsonl"
 
@@ -54,7 +109,9 @@ def invented(n: int) -> str:
 
 def council_names(text: str) -> list[tuple[str, list[str]]]:
     """(full name, spellings) of each council `text` names: known aliases, or the written-out name."""
-    found = {c["name"]: c["aliases"] for c in _COUNCILS if any(re.search(rf"\b{re.escape(a)}\b", text) for a in c["aliases"])}
+    found = {
+        c["name"]: c["aliases"] for c in _COUNCILS if any(re.search(rf"\b{re.escape(a)}\b", text) for a in c["aliases"])
+    }
     for name in councils_named(text):
         found.setdefault(name, [name, COUNCIL_WORDS.sub("", name)])
     return sorted(found.items())
@@ -79,11 +136,23 @@ def rename(text: str, copy: int) -> str:
         words = sorted(swaps, key=len, reverse=True)
         text = re.sub(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", lambda m: swaps[m.group(0)], text)
     shift = copy % 5
-    text = re.sub(r"\b((?:19|20)\d\d)(/(\d\d))?\b", lambda m: str(int(m.group(1)) + shift)
-                  + (f"/{(int(m.group(3)) + shift) % 100:02d}" if m.group(2) else ""), text)
-    text = re.sub(r"\b(\d\d)/(\d\d)\b", lambda m: m.group(0) if int(m.group(2)) != (int(m.group(1)) + 1) % 100
-                  else f"{(int(m.group(1)) + shift) % 100:02d}/{(int(m.group(2)) + shift) % 100:02d}", text)
-    return re.sub(r"(?<=£)[\d,]*\d|\d+(?:\.\d+)?(?=%)", lambda m: m.group(0)[:-1] + str((int(m.group(0)[-1]) + copy) % 10), text)
+    text = re.sub(
+        r"\b((?:19|20)\d\d)(/(\d\d))?\b",
+        lambda m: str(int(m.group(1)) + shift) + (f"/{(int(m.group(3)) + shift) % 100:02d}" if m.group(2) else ""),
+        text,
+    )
+    text = re.sub(
+        r"\b(\d\d)/(\d\d)\b",
+        lambda m: (
+            m.group(0)
+            if int(m.group(2)) != (int(m.group(1)) + 1) % 100
+            else f"{(int(m.group(1)) + shift) % 100:02d}/{(int(m.group(2)) + shift) % 100:02d}"
+        ),
+        text,
+    )
+    return re.sub(
+        r"(?<=£)[\d,]*\d|\d+(?:\.\d+)?(?=%)", lambda m: m.group(0)[:-1] + str((int(m.group(0)[-1]) + copy) % 10), text
+    )
 
 
 def build_corpus(seeds: Path, times: int, out: Path) -> list[Path]:
@@ -124,13 +193,19 @@ def timings(url: str, data: Path) -> dict[str, float]:
     """/ask p50/p95 over the dev questions and the p50 of the saved queries, in ms (the saved queries run as
     the data directory's owner runs them: unbound, some return tens of thousands of rows, past the public caps)."""
     owner = {"authorization": f"Bearer {read_token(data)}"}
-    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     ask = [get_json(f"{url}/ask?{urllib.parse.urlencode({'q': q, 'k': 5})}")[1] for q in questions]
     saved = []
     for q in load_queries():
         t = time.perf_counter()
-        with urllib.request.urlopen(urllib.request.Request(f"{url}/sparql", q.text.encode(),
-                                                           {"content-type": "application/sparql-query", **owner}), timeout=600) as r:
+        with urllib.request.urlopen(
+            urllib.request.Request(
+                f"{url}/sparql", q.text.encode(), {"content-type": "application/sparql-query", **owner}
+            ),
+            timeout=600,
+        ) as r:
             r.read()
         saved.append((time.perf_counter() - t) * 1000)
     return {"ask p50": statistics.median(ask), "ask p95": pct(ask, 0.95), "saved p50": statistics.median(saved)}
@@ -144,9 +219,17 @@ def measure(times: int, work: Path) -> dict:
     try:
         docs = sparql_count(url, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d ckg:sourceFile ?f }")
         passages = sparql_count(url, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a ckg:Passage }")
-        row = {"size": f"{times}×", "documents": docs, "passages": passages, "ingest s": seconds,
-               "docs/s": docs / seconds, "passages/s": passages / seconds,
-               "store MB": disk_mb(data / "store"), "index MB": disk_mb(data / "index"), "peak RSS MB": rss}
+        row = {
+            "size": f"{times}×",
+            "documents": docs,
+            "passages": passages,
+            "ingest s": seconds,
+            "docs/s": docs / seconds,
+            "passages/s": passages / seconds,
+            "store MB": disk_mb(data / "store"),
+            "index MB": disk_mb(data / "index"),
+            "peak RSS MB": rss,
+        }
         return row | timings(url, data)
     finally:
         server.terminate()

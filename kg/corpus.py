@@ -5,6 +5,7 @@ The roots are the paths given to `councilkg ingest` (and to `Engine.ingest`), re
 `corpus_roots` setting. A file may be read over HTTP only when its real path, every
 symlink resolved, lies inside a root, and its name ends in a document type.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,10 @@ def admitted(paths: list[str], roots: list[Path]) -> tuple[list[Path], list[str]
     """The document files named by `paths` (directories expanded) that may be read, and a note for each file
     under a named directory that may not. A named path outside the roots or not a document raises OutsideCorpus."""
     if not roots:
-        raise OutsideCorpus("no corpus roots are configured: ingest from the command line first, "
-                            "or set corpus_roots (COUNCILKG_CORPUS_ROOTS)")
+        raise OutsideCorpus(
+            "no corpus roots are configured: ingest from the command line first, "
+            "or set corpus_roots (COUNCILKG_CORPUS_ROOTS)"
+        )
     files: list[Path] = []
     notes: list[str] = []
     for name in paths:
@@ -80,7 +83,9 @@ def admitted(paths: list[str], roots: list[Path]) -> tuple[list[Path], list[str]
             raise OutsideCorpus(f"{name}: no such file or directory")
         if not path.is_dir():
             if not is_document(path):
-                raise OutsideCorpus(f"{name}: not a document type; /ingest reads {', '.join(sorted(DOCUMENT_SUFFIXES))}")
+                raise OutsideCorpus(
+                    f"{name}: not a document type; /ingest reads {', '.join(sorted(DOCUMENT_SUFFIXES))}"
+                )
             files.append(path)
             continue
         for f in iter_files([path]):
@@ -91,4 +96,3 @@ def admitted(paths: list[str], roots: list[Path]) -> tuple[list[Path], list[str]
             else:
                 files.append(f)
     return files, notes
-

@@ -8,6 +8,7 @@ reworded; values and targets changed, added and removed (old -> new, with the so
 in both); delivery outcomes added, removed, renumbered or reworded; lead members changed;
 and other labelled items (budget lines, projects, procurements, risks) added or removed.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,13 +99,29 @@ class DocDiff:
     items_added: list[dict] = field(default_factory=list)
     items_removed: list[dict] = field(default_factory=list)
 
-    SECTIONS = ("measures_added", "measures_removed", "measures_reworded", "values_changed", "values_added",
-                "values_removed", "outcomes_added", "outcomes_removed", "outcomes_renumbered", "outcomes_reworded",
-                "lead_members_changed", "items_added", "items_removed")
+    SECTIONS = (
+        "measures_added",
+        "measures_removed",
+        "measures_reworded",
+        "values_changed",
+        "values_added",
+        "values_removed",
+        "outcomes_added",
+        "outcomes_removed",
+        "outcomes_renumbered",
+        "outcomes_reworded",
+        "lead_members_changed",
+        "items_added",
+        "items_removed",
+    )
 
     def as_dict(self) -> dict:
-        return {"a": self.a.__dict__, "b": self.b.__dict__, **{s: getattr(self, s) for s in self.SECTIONS},
-                "counts": {s: len(getattr(self, s)) for s in self.SECTIONS}}
+        return {
+            "a": self.a.__dict__,
+            "b": self.b.__dict__,
+            **{s: getattr(self, s) for s in self.SECTIONS},
+            "counts": {s: len(getattr(self, s)) for s in self.SECTIONS},
+        }
 
     def empty(self) -> bool:
         return not any(getattr(self, s) for s in self.SECTIONS)
@@ -116,8 +133,13 @@ def _line(row, name: str = "line") -> int | None:
 
 # -- naming a document -------------------------------------------------------------------------
 def documents(store) -> list[Doc]:
-    return sorted({Doc(r["doc"].value, r["title"].value, text_of(r, "issued"), r["source"].value)
-                   for r in store.query(DOCS_QUERY)}, key=lambda d: (d.issued, d.iri))
+    return sorted(
+        {
+            Doc(r["doc"].value, r["title"].value, text_of(r, "issued"), r["source"].value)
+            for r in store.query(DOCS_QUERY)
+        },
+        key=lambda d: (d.issued, d.iri),
+    )
 
 
 def resolve_document(store, name: str) -> Doc:
@@ -171,8 +193,13 @@ def _measures(store, doc: Doc) -> dict[str, dict]:
     out = {}
     for r in store.query(MEASURES_QUERY, {"doc": NamedNode(doc.iri)}):
         label = f"{text_of(r, 'parent')} — {r['label'].value}" if text_of(r, "parent") else r["label"].value
-        out[r["m"].value] = {"measure": r["m"].value, "label": label, "indicator": text_of(r, "indicator"),
-                             "line": _line(r), "lead": text_of(r, "lead")}
+        out[r["m"].value] = {
+            "measure": r["m"].value,
+            "label": label,
+            "indicator": text_of(r, "indicator"),
+            "line": _line(r),
+            "lead": text_of(r, "lead"),
+        }
     return out
 
 
@@ -182,16 +209,35 @@ def _pair_measures(ma: dict, mb: dict, out: DocDiff) -> list[tuple[str, str]]:
     by_key = {key(m): iri for iri, m in ma.items()}
     pairs = [(by_key[key(m)], iri) for iri, m in mb.items() if key(m) in by_key]
     paired_a, paired_b = {x for x, _ in pairs}, {y for _, y in pairs}
-    out.measures_added = [_measure_row(mb[m]) for m in sorted(mb, key=lambda m: mb[m]["line"] or 0) if m not in paired_b]
-    out.measures_removed = [_measure_row(ma[m]) for m in sorted(ma, key=lambda m: ma[m]["line"] or 0) if m not in paired_a]
+    out.measures_added = [
+        _measure_row(mb[m]) for m in sorted(mb, key=lambda m: mb[m]["line"] or 0) if m not in paired_b
+    ]
+    out.measures_removed = [
+        _measure_row(ma[m]) for m in sorted(ma, key=lambda m: ma[m]["line"] or 0) if m not in paired_a
+    ]
     pairs.sort(key=lambda p: mb[p[1]]["line"] or 0)
     for x, y in pairs:
         if label_words(ma[x]["label"]) != label_words(mb[y]["label"]):
-            out.measures_reworded.append({"old": ma[x]["label"], "new": mb[y]["label"], "old_line": ma[x]["line"],
-                                          "new_line": mb[y]["line"], "measure_a": x, "measure_b": y})
+            out.measures_reworded.append(
+                {
+                    "old": ma[x]["label"],
+                    "new": mb[y]["label"],
+                    "old_line": ma[x]["line"],
+                    "new_line": mb[y]["line"],
+                    "measure_a": x,
+                    "measure_b": y,
+                }
+            )
         if ma[x]["lead"] and mb[y]["lead"] and ma[x]["lead"] != mb[y]["lead"]:
-            out.lead_members_changed.append({"what": mb[y]["label"], "old": ma[x]["lead"], "new": mb[y]["lead"],
-                                             "old_line": ma[x]["line"], "new_line": mb[y]["line"]})
+            out.lead_members_changed.append(
+                {
+                    "what": mb[y]["label"],
+                    "old": ma[x]["lead"],
+                    "new": mb[y]["lead"],
+                    "old_line": ma[x]["line"],
+                    "new_line": mb[y]["line"],
+                }
+            )
     return pairs
 
 
@@ -207,9 +253,26 @@ def _points(store, doc: Doc) -> dict[str, dict[tuple, list[Point]]]:
         kind, area = local_name(r["kind"].value), local_name(text_of(r, "area"))
         cell = text_of(r, "cell")
         line = int(cell.split("/")[0]) if cell else _line(r)
-        p = Point(text_of(r, "period"), "", kind, r["text"].value, _decimal(text_of(r, "value")), local_name(text_of(r, "unit")), area,
-                  text_of(r, "qual"), "", r["m"].value, "", doc.iri, doc.title, doc.issued, doc.source, line, r["o"].value,
-                  text_of(r, "src"))
+        p = Point(
+            text_of(r, "period"),
+            "",
+            kind,
+            r["text"].value,
+            _decimal(text_of(r, "value")),
+            local_name(text_of(r, "unit")),
+            area,
+            text_of(r, "qual"),
+            "",
+            r["m"].value,
+            "",
+            doc.iri,
+            doc.title,
+            doc.issued,
+            doc.source,
+            line,
+            r["o"].value,
+            text_of(r, "src"),
+        )
         out[r["m"].value][(p.period, kind, area)].append(p)
     return out
 
@@ -224,13 +287,22 @@ def _values(store, a: Doc, b: Doc, ma: dict, mb: dict, pairs: list, out: DocDiff
         old, new = pa.get(x, {}), pb.get(y, {})
         for key in sorted(set(old) | set(new), key=lambda k: (k[0], k[1], k[2])):
             o, n = old.get(key, []), new.get(key, [])
-            row = {"label": mb[y]["label"], "period": key[0], "kind": key[1], "area": key[2],
-                   "old": " ".join(p.text for p in o), "new": " ".join(p.text for p in n),
-                   "old_values": [float(p.value) for p in o if p.value is not None],
-                   "new_values": [float(p.value) for p in n if p.value is not None],
-                   "old_line": o[0].line if o else None, "new_line": n[0].line if n else None,
-                   "old_passage": o[0].passage if o else "", "new_passage": n[0].passage if n else "",
-                   "measure_a": x, "measure_b": y}
+            row = {
+                "label": mb[y]["label"],
+                "period": key[0],
+                "kind": key[1],
+                "area": key[2],
+                "old": " ".join(p.text for p in o),
+                "new": " ".join(p.text for p in n),
+                "old_values": [float(p.value) for p in o if p.value is not None],
+                "new_values": [float(p.value) for p in n if p.value is not None],
+                "old_line": o[0].line if o else None,
+                "new_line": n[0].line if n else None,
+                "old_passage": o[0].passage if o else "",
+                "new_passage": n[0].passage if n else "",
+                "measure_a": x,
+                "measure_b": y,
+            }
             if o and n and {stated(p) for p in o} != {stated(p) for p in n}:
                 out.values_changed.append(row)
             elif n and not o:
@@ -259,8 +331,9 @@ def _outcomes(store, a: Doc, b: Doc, out: DocDiff) -> None:
             out.outcomes_renumbered.append({"old": before, "new": after})
         if label_words(before["text"]) != label_words(after["text"]):
             out.outcomes_reworded.append({"old": before, "new": after})
-    out.outcomes_removed = [row(o, r) for o, r in sorted(oa.items(), key=lambda kv: int(kv[1]["number"].value))
-                            if o not in paired]
+    out.outcomes_removed = [
+        row(o, r) for o, r in sorted(oa.items(), key=lambda kv: int(kv[1]["number"].value)) if o not in paired
+    ]
 
 
 def _lineages(store) -> dict[str, str]:
@@ -271,6 +344,7 @@ def _lineages(store) -> dict[str, str]:
         while root.get(x, x) != x:
             x = root[x]
         return x
+
     for r in store.query(CONTINUES_QUERY):
         a, b = find(r["a"].value), find(r["b"].value)
         if a != b:
@@ -280,22 +354,32 @@ def _lineages(store) -> dict[str, str]:
 
 def _roles(store, a: Doc, b: Doc, out: DocDiff) -> None:
     """Role holders the documents state: a role now held by someone else, or stated by one document only."""
+
     def holders(doc: Doc) -> dict[str, tuple[str, int | None]]:
-        return {r["role"].value: (r["name"].value, _line(r)) for r in store.query(ROLES_QUERY, {"doc": NamedNode(doc.iri)})}
+        return {
+            r["role"].value: (r["name"].value, _line(r)) for r in store.query(ROLES_QUERY, {"doc": NamedNode(doc.iri)})
+        }
+
     ra, rb = holders(a), holders(b)
     for role in sorted(set(ra) | set(rb)):
         old, new = ra.get(role, ("", None)), rb.get(role, ("", None))
         if old[0] != new[0]:
-            out.lead_members_changed.append({"what": role, "old": old[0], "new": new[0], "old_line": old[1],
-                                             "new_line": new[1]})
-
+            out.lead_members_changed.append(
+                {"what": role, "old": old[0], "new": new[0], "old_line": old[1], "new_line": new[1]}
+            )
 
 
 def _items(store, a: Doc, b: Doc, out: DocDiff) -> None:
     def items(doc: Doc) -> dict[tuple, dict]:
-        return {(local_name(r["class"].value), " ".join(sorted(label_words(r["label"].value)))):
-                {"kind": local_name(r["class"].value), "label": r["label"].value, "line": _line(r)}
-                for r in store.query(ITEMS_QUERY, {"doc": NamedNode(doc.iri)})}
+        return {
+            (local_name(r["class"].value), " ".join(sorted(label_words(r["label"].value)))): {
+                "kind": local_name(r["class"].value),
+                "label": r["label"].value,
+                "line": _line(r),
+            }
+            for r in store.query(ITEMS_QUERY, {"doc": NamedNode(doc.iri)})
+        }
+
     ia, ib = items(a), items(b)
     out.items_added = sorted((ib[k] for k in ib.keys() - ia.keys()), key=lambda i: i["line"] or 0)
     out.items_removed = sorted((ia[k] for k in ia.keys() - ib.keys()), key=lambda i: i["line"] or 0)

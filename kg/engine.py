@@ -2,6 +2,7 @@
 
 The CLI and the HTTP API only build an `Engine` and call it.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,6 +63,7 @@ class Engine:
         """The `store` setting's backend: Oxigraph under the data directory, or a running Virtuoso."""
         if self.settings.store == "virtuoso":
             from kg.virtuoso import VirtuosoStore
+
             s = self.settings
             return VirtuosoStore(s.virtuoso_url, s.virtuoso_user, s.virtuoso_password, s.base)
         return OxigraphStore(self.data / "store")
@@ -71,8 +73,9 @@ class Engine:
         return cls(Settings.load(data=data, **settings))
 
     # -- ingest ---------------------------------------------------------------------------
-    def ingest(self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None,
-               force: bool = False) -> IngestReport:
+    def ingest(
+        self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None, force: bool = False
+    ) -> IngestReport:
         """Ingest files, first finishing an ingest a crash interrupted (`kg.journal`); then rebuild the
         derived graphs and the index when anything changed or the index does not match the store."""
         remember_roots(self.data, paths)  # the corpus boundary /ingest keeps to (kg.corpus)
@@ -80,12 +83,23 @@ class Engine:
         with self._writing:  # one ingest at a time; readers keep the old index until the swap
             journal, manifest = Journal(self.data), Manifest.load(self.data)
             pending = journal.pending()
-            ingester = Ingester(self.store, self.data, s.base, s.max_file_mb * 1024 * 1024, manifest, journal,
-                                executor=s.executor, workers=s.workers or None, spacy_model=s.spacy_model)
+            ingester = Ingester(
+                self.store,
+                self.data,
+                s.base,
+                s.max_file_mb * 1024 * 1024,
+                manifest,
+                journal,
+                executor=s.executor,
+                workers=s.workers or None,
+                spacy_model=s.spacy_model,
+            )
             report = ingester.run(paths, progress, force=force, pending=pending)
             if pending:
-                report.warnings.append(f"finished an interrupted ingest ({pending.get('phase')} phase) "
-                                       f"of {len(pending.get('sources', []))} file(s)")
+                report.warnings.append(
+                    f"finished an interrupted ingest ({pending.get('phase')} phase) "
+                    f"of {len(pending.get('sources', []))} file(s)"
+                )
             if report.changed() or pending or not self._index_matches(manifest):
                 journal.indexing(sorted(ingester.sources), manifest)
                 self._derive_links()
@@ -105,11 +119,15 @@ class Engine:
     def _index_matches(self, manifest: Manifest) -> bool:
         """The saved index was built from as many passages as the store holds."""
         from kg.validate import stored_passages
-        return (self.data / "index" / "entries.json").exists() and manifest.index_passages == stored_passages(self.store)
+
+        return (self.data / "index" / "entries.json").exists() and manifest.index_passages == stored_passages(
+            self.store
+        )
 
     def _derive_links(self) -> None:
         """Cross-document triples (plan revisions, renamed priorities) recomputed into a graph of their own."""
         from kg.versions import link_priorities, link_revisions
+
         run = self.store.query
         g = Graph()
         for newer, older in link_revisions(run):
@@ -121,6 +139,7 @@ class Engine:
     def _group_indicators(self) -> None:
         """Measures grouped into indicators and outcomes linked across plans (`kg.indicators`), rebuilt like the derived graph."""
         from kg.indicators import build_graph, graph_iri
+
         embedder = self.embedder if self.settings.embed else None
         g = build_graph(self.store, embedder, self.settings.base, cache=self.data / "indicators" / "vectors.npz")
         self.store.replace_graph(graph_iri(self.settings.base), g)
@@ -130,11 +149,20 @@ class Engine:
         return self.settings.base + "graph/" + DERIVED_GRAPH
 
     def reindex(self) -> dict:
-        entries = [Entry(r["p"].value, r["d"].value, r["title"].value, r["source"].value, r["text"].value,
-                         int(r["a"].value), int(r["b"].value),
-                         *(r[v].value if r[v] else "" for v in ("section", "kind", "headers")),
-                         *(int(r[v].value) if r[v] else 0 for v in ("pa", "pla", "pb", "plb")))
-                   for r in self.store.query(PASSAGES_QUERY)]
+        entries = [
+            Entry(
+                r["p"].value,
+                r["d"].value,
+                r["title"].value,
+                r["source"].value,
+                r["text"].value,
+                int(r["a"].value),
+                int(r["b"].value),
+                *(r[v].value if r[v] else "" for v in ("section", "kind", "headers")),
+                *(int(r[v].value) if r[v] else 0 for v in ("pa", "pla", "pb", "plb")),
+            )
+            for r in self.store.query(PASSAGES_QUERY)
+        ]
         index = self._new_index()
         stats = index.build(entries, embed=self.settings.embed)
         index.save()
@@ -174,8 +202,9 @@ class Engine:
             return self.store.query(query, bindings)
         return self.outside(bind_text(query, {k.lstrip("?$"): to_ox(v) for k, v in (bindings or {}).items()}))
 
-    def search(self, q: str, k: int = 10, mode: str = "hybrid",
-               documents: Container[str] | None = None) -> list[tuple[Entry, float]]:
+    def search(
+        self, q: str, k: int = 10, mode: str = "hybrid", documents: Container[str] | None = None
+    ) -> list[tuple[Entry, float]]:
         """Ranked passages, from the given documents only when `documents` is set."""
         if not self.settings.embed and mode != "bm25":
             mode = "bm25"
@@ -184,16 +213,27 @@ class Engine:
     def ask(self, q: str, k: int = 5) -> dict:
         if self._answerer is None:
             from kg.ask import Answerer
+
             self._answerer = Answerer(self)
         return self._answerer.ask(q, k=k)
 
     def citation(self, e: Entry, score: float) -> dict:
         """The DESIGN §4 citation of one passage; from a PDF also its page(s) and lines on the page."""
         paged = e.page_start > 0
-        return {"document": e.title, "document_iri": e.document, "source": e.source, "passage_id": e.iri,
-                "text": e.text, "lines": [e.line_start, e.line_end], "section": e.section, "score": score,
-                "page": e.page_start if paged else None, "pages": [e.page_start, e.page_end] if paged else None,
-                "page_lines": [e.page_line_start, e.page_line_end] if paged else None, "location": e.location}
+        return {
+            "document": e.title,
+            "document_iri": e.document,
+            "source": e.source,
+            "passage_id": e.iri,
+            "text": e.text,
+            "lines": [e.line_start, e.line_end],
+            "section": e.section,
+            "score": score,
+            "page": e.page_start if paged else None,
+            "pages": [e.page_start, e.page_end] if paged else None,
+            "page_lines": [e.page_line_start, e.page_line_end] if paged else None,
+            "location": e.location,
+        }
 
     def warm(self) -> None:
         """Load the index and the model now, so the first question is as fast as the rest."""
@@ -203,11 +243,15 @@ class Engine:
     def describe(self, iri: str) -> list[tuple[str, str, str]]:
         """(subject, predicate, object) rows about one node."""
         from pyoxigraph import NamedNode
-        return [(iri, r["p"].value, r["o"].value)
-                for r in self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o", {"s": NamedNode(iri)})]
+
+        return [
+            (iri, r["p"].value, r["o"].value)
+            for r in self.store.query("SELECT ?p ?o WHERE { ?s ?p ?o } ORDER BY ?p ?o", {"s": NamedNode(iri)})
+        ]
 
     def describe_serialized(self, iri: str, fmt) -> bytes:
         from pyoxigraph import NamedNode
+
         res = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": NamedNode(iri)})
         return res.serialize(format=fmt)
 
@@ -216,5 +260,5 @@ class Engine:
 
     def validate(self) -> tuple[bool, int, str]:
         from kg.validate import validate_store
-        return validate_store(self.store)
 
+        return validate_store(self.store)

@@ -1,4 +1,5 @@
 """Errors of the kg side; turned into CLI messages or HTTP statuses only at the edge."""
+
 from nlp.errors import CouncilKGError, ReadError
 
 

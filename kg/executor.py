@@ -5,6 +5,7 @@ files can be prepared anywhere; the caller (`kg.ingest`) resolves names and writ
 graphs with one writer. With workers, each document and each part bound inside one is a unit of
 work; a worker process loads the spaCy pipeline once, for its first unit.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -31,7 +32,7 @@ class Staged:
     doc: Document
     passages: list[Passage]
     records: list[object]
-    n_parts: int          # parts split out of this document (0 for a part itself)
+    n_parts: int  # parts split out of this document (0 for a part itself)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class _Worker:
     def nlp(self):
         if self._nlp is None:
             from nlp.ner import load_pipeline
+
             self._nlp = load_pipeline(self.spacy_model)
         return self._nlp
 
@@ -72,7 +74,7 @@ class _Worker:
         return Staged(doc, segment(doc, skip=skip), extractors.extract(doc, nlp=self.nlp), n_parts)
 
 
-Unit = tuple[Document, frozenset[int], int]   # a document or part to stage, the lines to skip, its part count
+Unit = tuple[Document, frozenset[int], int]  # a document or part to stage, the lines to skip, its part count
 
 
 def _read(path: str, max_bytes: int) -> tuple[FileResult, list[Unit]]:
@@ -101,8 +103,9 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def prepare_all(paths: list[Path], max_bytes: int, executor: str = "local", workers: int | None = None,
-                spacy_model: str = "") -> Iterator[FileResult]:
+def prepare_all(
+    paths: list[Path], max_bytes: int, executor: str = "local", workers: int | None = None, spacy_model: str = ""
+) -> Iterator[FileResult]:
     """Every file under `paths` prepared, in file order: in this process (workers=1), or each document and
     part staged in a pool of worker processes or on Ray, so one big file does not keep the others waiting."""
     if executor not in EXECUTORS:
@@ -121,7 +124,7 @@ def prepare_all(paths: list[Path], max_bytes: int, executor: str = "local", work
 
 
 # -- spreading units over workers ------------------------------------------------------
-_worker: _Worker | None = None   # a worker process's own pipeline holder, made on its first unit
+_worker: _Worker | None = None  # a worker process's own pipeline holder, made on its first unit
 
 
 def _stage_in_worker(spacy_model: str, doc: Document, skip: frozenset[int], n_parts: int) -> Staged:
@@ -132,8 +135,9 @@ def _stage_in_worker(spacy_model: str, doc: Document, skip: frozenset[int], n_pa
     return _worker.stage(doc, skip, n_parts)
 
 
-def _spread(files: list[str], max_bytes: int, submit: Callable[[Unit], Callable[[], Staged]],
-            ahead: int) -> Iterator[FileResult]:
+def _spread(
+    files: list[str], max_bytes: int, submit: Callable[[Unit], Callable[[], Staged]], ahead: int
+) -> Iterator[FileResult]:
     """Files read here and their units submitted to workers, at most `ahead` files in flight; results in file order."""
     flight: deque[tuple[FileResult, list[Callable[[], Staged]]]] = deque()
     for f in files:
@@ -167,8 +171,10 @@ def _in_pool(files: list[str], max_bytes: int, workers: int, spacy_model: str) -
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
+
         def submit(unit: Unit) -> Callable[[], Staged]:
             return pool.submit(_stage_in_worker, spacy_model, *unit).result
+
         yield from _spread(files, max_bytes, submit, ahead=4 * workers)
 
 
@@ -190,6 +196,7 @@ def _on_ray(files: list[str], max_bytes: int, workers: int, spacy_model: str) ->
         def submit(unit: Unit) -> Callable[[], Staged]:
             ref = task.remote(spacy_model, *unit)
             return lambda: ray.get(ref)
+
         yield from _spread(files, max_bytes, submit, ahead=4 * workers)
     finally:
         if started:

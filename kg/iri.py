@@ -1,4 +1,5 @@
 """Deterministic, readable instance IRIs: the one place IRIs are minted."""
+
 from __future__ import annotations
 
 from rdflib import URIRef

@@ -18,6 +18,7 @@ on stderr ("councilkg: paused at <point>") and waits to be killed. The points, i
 removal, from 1), `index` (store complete, index not yet built), `commit` (index saved,
 manifest and journal not yet).
 """
+
 from __future__ import annotations
 
 import json

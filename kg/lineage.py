@@ -5,6 +5,7 @@ by `kg.versions.link_priorities`) in both directions; each step lists the docume
 state it, the delivery outcomes that serve it (with their numbers, which are plan-scoped)
 and the measures under it or delivering those outcomes, with their indicators.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -50,7 +51,7 @@ class Step:
     label: str
     scheme: str
     year: str
-    relation: str = ""        # to the step before: "same name", "renamed", "replaced"
+    relation: str = ""  # to the step before: "same name", "renamed", "replaced"
     documents: list[dict] = field(default_factory=list)
     outcomes: list[dict] = field(default_factory=list)
     measures: list[dict] = field(default_factory=list)
@@ -102,11 +103,30 @@ def _step(store, concept: str) -> Step | None:
     head = next(iter(store.query(STEP_QUERY, c)), None)
     if head is None:
         return None
-    step = Step(concept, head["label"].value, head["scheme"].value, (text_of(head, "start") or text_of(head, "issued"))[:10])
-    step.documents = [{"document": r["doc"].value, "title": r["title"].value, "issued": text_of(r, "issued")}
-                      for r in store.query(DOCUMENTS_QUERY, c)]
-    step.outcomes = [{"outcome": r["o"].value, "number": int(r["number"].value), "text": r["text"].value,
-                      "document": r["doc"].value, "title": r["title"].value} for r in store.query(OUTCOMES_QUERY, c)]
-    step.measures = [{"measure": r["m"].value, "label": r["label"].value, "document": r["doc"].value,
-                      "indicator": text_of(r, "indicator")} for r in store.query(MEASURES_QUERY, c)]
+    step = Step(
+        concept, head["label"].value, head["scheme"].value, (text_of(head, "start") or text_of(head, "issued"))[:10]
+    )
+    step.documents = [
+        {"document": r["doc"].value, "title": r["title"].value, "issued": text_of(r, "issued")}
+        for r in store.query(DOCUMENTS_QUERY, c)
+    ]
+    step.outcomes = [
+        {
+            "outcome": r["o"].value,
+            "number": int(r["number"].value),
+            "text": r["text"].value,
+            "document": r["doc"].value,
+            "title": r["title"].value,
+        }
+        for r in store.query(OUTCOMES_QUERY, c)
+    ]
+    step.measures = [
+        {
+            "measure": r["m"].value,
+            "label": r["label"].value,
+            "document": r["doc"].value,
+            "indicator": text_of(r, "indicator"),
+        }
+        for r in store.query(MEASURES_QUERY, c)
+    ]
     return step

@@ -7,6 +7,7 @@ gives back its CPU and memory at once; rows, bytes and memory are bounded in the
 At most `size` queries run at once and one more is refused, never queued. After an ingest
 the server takes a new snapshot and the workers move to it as they come free.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -27,8 +28,8 @@ from kg.errors import QueryError
 from kg.query_worker import Answer, Budget, QueryLimitError, answer, lowest_priority, memory_message
 from kg.store import Store
 
-STARTUP_SECONDS = 60.0       # a worker opening its snapshot on a loaded machine
-HELD = ".held"               # the lock a pool holds in its snapshot directory while it lives
+STARTUP_SECONDS = 60.0  # a worker opening its snapshot on a loaded machine
+HELD = ".held"  # the lock a pool holds in its snapshot directory while it lives
 
 
 class QueriesBusy(QueryError):
@@ -53,9 +54,13 @@ class _Worker:
 
     def __init__(self, snapshot: Path, generation: int, memory_mb: int):
         self.generation, self.memory_mb, self.pending = generation, memory_mb, bytearray()
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.query_worker", str(snapshot), str(memory_mb)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.query_worker", str(snapshot), str(memory_mb)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         lowest_priority(self.proc.pid)  # from its first instruction, not once it has started
         self.prefixes_sent = False
         try:
@@ -126,7 +131,7 @@ class QueryPool:
         self._idle: list[_Worker] = []
         self._workers: set[_Worker] = set()
         self._running = 0
-        self._live: Counter[int] = Counter()   # worker processes per snapshot generation
+        self._live: Counter[int] = Counter()  # worker processes per snapshot generation
         self._generation = 0
         self.refresh()
 
@@ -156,8 +161,9 @@ class QueryPool:
         except QueryLimitError as e:
             self._done(worker, healthy=e.limit not in ("time", "memory"))
             if e.limit == "time":
-                raise QueryLimitError(f"the query ran past {budget.seconds:g} s (query_timeout) and was stopped",
-                                      "time") from None
+                raise QueryLimitError(
+                    f"the query ran past {budget.seconds:g} s (query_timeout) and was stopped", "time"
+                ) from None
             raise
         except QueryError:  # a malformed query (the worker is fine), or a worker that stopped (`_done` sees it)
             self._done(worker, healthy=True)
@@ -267,6 +273,7 @@ class InProcessQueries:
             finally:
                 with self._lock:
                     self._running -= 1
+
         thread = threading.Thread(target=work, daemon=True)
         thread.start()
         thread.join(budget.seconds)

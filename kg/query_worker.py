@@ -7,6 +7,7 @@ what the worker maps when ready plus `query_memory_mb`. `bounded` is also what a
 without snapshots uses in-process.
 Run as `python -m kg.query_worker SNAPSHOT MEMORY_MB`.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 
-WORKER_STACK = 512 << 20     # the parser and evaluator recurse; a thread this deep survives any query under the limits
-WORKER_NICENESS = 19         # outside queries yield the CPU to questions and pages
+WORKER_STACK = 512 << 20  # the parser and evaluator recurse; a thread this deep survives any query under the limits
+WORKER_NICENESS = 19  # outside queries yield the CPU to questions and pages
 TSV = ox.QueryResultsFormat.TSV
 
 
@@ -67,14 +68,19 @@ class _Capped(io.RawIOBase):
 
     def write(self, b) -> int:
         if self.limit is not None and len(self.buffer) + len(b) > self.limit:
-            raise QueryLimitError(f"the result is over {self.limit / 1e6:g} MB (query_result_mb): "
-                                  "add LIMIT, select fewer or shorter values", "bytes")
+            raise QueryLimitError(
+                f"the result is over {self.limit / 1e6:g} MB (query_result_mb): "
+                "add LIMIT, select fewer or shorter values",
+                "bytes",
+            )
         self.buffer += b
         return len(b)
 
 
 def _too_many(rows: int, what: str) -> QueryLimitError:
-    return QueryLimitError(f"the result has more than {rows:,} {what} (query_rows): add LIMIT or narrow the query", "rows")
+    return QueryLimitError(
+        f"the result has more than {rows:,} {what} (query_rows): add LIMIT or narrow the query", "rows"
+    )
 
 
 def bounded(result, solutions: str, graph: str, budget: Budget) -> Answer:
@@ -143,7 +149,7 @@ def lowest_priority(pid: int) -> None:
     and on the upper half of the cores only, so outside queries never crowd out the server on all of them."""
     try:
         cores = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(pid, cores[len(cores) // 2:])
+        os.sched_setaffinity(pid, cores[len(cores) // 2 :])
     except (AttributeError, OSError):
         pass
     try:
@@ -190,8 +196,9 @@ def _cap_memory(memory_mb: int) -> None:
     """Cap the address space at what is mapped now plus `memory_mb`."""
     if memory_mb <= 0:
         return
-    size = next(int(l.split()[1]) * 1024 for l in Path("/proc/self/status").read_text().splitlines()
-                if l.startswith("VmSize:"))
+    size = next(
+        int(l.split()[1]) * 1024 for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmSize:")
+    )
     resource.setrlimit(resource.RLIMIT_AS, (size + memory_mb * 1024 * 1024, resource.RLIM_INFINITY))
 
 

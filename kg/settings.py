@@ -2,6 +2,7 @@
 
 Each can be set by environment variable COUNCILKG_<NAME> (upper case); unknown keys are refused.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,16 +28,33 @@ SETTINGS: list[tuple[str, object, str]] = [
     ("owner_query_timeout", 600.0, "seconds a query sent with the request token (the CLI) may run; no row or byte cap"),
     ("max_body_kb", 1024, "kilobytes an HTTP request body may have"),
     ("http_threads", 4, "HTTP requests (questions, searches, pages) worked on at once; more wait their turn"),
-    ("request_timeout", 10.0, "seconds a client may take to send its request line and headers, or each piece of a body"),
-    ("corpus_roots", "", "directories (or files) /ingest may read, separated by os.pathsep; "
-                         "paths given to `councilkg ingest` are added"),
-    ("allowed_hosts", "", "Host header names the server answers besides loopback and its --host, "
-                          "comma-separated; * for any"),
+    (
+        "request_timeout",
+        10.0,
+        "seconds a client may take to send its request line and headers, or each piece of a body",
+    ),
+    (
+        "corpus_roots",
+        "",
+        "directories (or files) /ingest may read, separated by os.pathsep; paths given to `councilkg ingest` are added",
+    ),
+    (
+        "allowed_hosts",
+        "",
+        "Host header names the server answers besides loopback and its --host, comma-separated; * for any",
+    ),
     ("embed", True, "build dense embeddings for passages (false: BM25 only)"),
-    ("embed_precision", "auto", "arithmetic of the embedding model: bfloat16, float32, or auto (bfloat16 when the CPU "
-                                "has native bfloat16 instructions, else float32)"),
-    ("executor", "local", "where ingest reads and extracts files: local (a process pool) or ray "
-                          "(pip install 'councilkg[ray]')"),
+    (
+        "embed_precision",
+        "auto",
+        "arithmetic of the embedding model: bfloat16, float32, or auto (bfloat16 when the CPU "
+        "has native bfloat16 instructions, else float32)",
+    ),
+    (
+        "executor",
+        "local",
+        "where ingest reads and extracts files: local (a process pool) or ray (pip install 'councilkg[ray]')",
+    ),
     ("workers", 0, "processes that read and extract files at once (0: the core count; 1: in the ingesting process)"),
     ("store", "oxigraph", "RDF store: oxigraph (embedded, on disk) or virtuoso (a local server, `make virtuoso-up`)"),
     ("virtuoso_url", "http://127.0.0.1:8890", "Virtuoso's HTTP address (loopback only); SPARQL at /sparql"),
@@ -99,7 +117,9 @@ class Settings:
         if values["workers"] < 0:
             raise ValueError(f"workers must be 0 (the core count) or more, not {values['workers']}")
         if values["embed_precision"] not in PRECISIONS:
-            raise ValueError(f"embed_precision must be one of {', '.join(PRECISIONS)}, not {values['embed_precision']!r}")
+            raise ValueError(
+                f"embed_precision must be one of {', '.join(PRECISIONS)}, not {values['embed_precision']!r}"
+            )
         if values["store"] not in STORES:
             raise ValueError(f"store must be one of {', '.join(STORES)}, not {values['store']!r}")
         return cls(**values)

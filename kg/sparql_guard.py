@@ -5,6 +5,7 @@ thousand of either overflow its stack and kill the process (a segfault, not an e
 The checks here read the query as tokens (strings, IRIs, comments and escaped name
 characters set aside) and refuse it with a clear message before the parser sees it.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,16 +15,29 @@ from kg.errors import QueryError
 from kg.settings import Settings
 from kg.store import is_update
 
-_TOKEN = re.compile("|".join([
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",      # long strings
-    r'"(?:[^"\\\n\r]|\\.)*"', r"'(?:[^'\\\n\r]|\\.)*'",                      # strings
-    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',                                     # IRIs: brackets inside still count
-    r"#[^\n\r]*", r"\\.", r"\^\^",                                             # comments, escaped name characters, datatypes
-    r"[?$]\w+", r"[\w-]*:[\w.:%-]*", r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?",        # variables, names, numbers
-    r"(?P<word>[A-Za-z_]\w*)",
-    r"\*(?=\s*(?:\)|\{|(?i:WHERE|FROM)\b))",                                  # SELECT *, COUNT(*): no operator
-    r"(?P<open>[({\[])", r"(?P<close>[)}\]])",
-    r"(?P<op>&&|\|\||!=|<=|>=|[-+*/=<>|^])"]), re.S)
+_TOKEN = re.compile(
+    "|".join(
+        [
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",  # long strings
+            r'"(?:[^"\\\n\r]|\\.)*"',
+            r"'(?:[^'\\\n\r]|\\.)*'",  # strings
+            r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',  # IRIs: brackets inside still count
+            r"#[^\n\r]*",
+            r"\\.",
+            r"\^\^",  # comments, escaped name characters, datatypes
+            r"[?$]\w+",
+            r"[\w-]*:[\w.:%-]*",
+            r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?",  # variables, names, numbers
+            r"(?P<word>[A-Za-z_]\w*)",
+            r"\*(?=\s*(?:\)|\{|(?i:WHERE|FROM)\b))",  # SELECT *, COUNT(*): no operator
+            r"(?P<open>[({\[])",
+            r"(?P<close>[)}\]])",
+            r"(?P<op>&&|\|\||!=|<=|>=|[-+*/=<>|^])",
+        ]
+    ),
+    re.S,
+)
 _BRACKETS = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
 
 
@@ -59,8 +73,9 @@ def measure(query: str) -> QueryShape:
     return QueryShape(deepest, operators, service)
 
 
-def check_query(query: str, max_depth: int, max_operators: int, allow_service: bool,
-                max_chars: int | None = None) -> None:
+def check_query(
+    query: str, max_depth: int, max_operators: int, allow_service: bool, max_chars: int | None = None
+) -> None:
     """Raise QueryRefused when `query` is over a limit or calls SERVICE while that is off."""
     if max_chars is not None and len(query) > max_chars:
         raise QueryRefused(f"the query is {len(query):,} characters, over the limit of {max_chars:,} (query_chars)")
@@ -68,8 +83,10 @@ def check_query(query: str, max_depth: int, max_operators: int, allow_service: b
     if shape.depth > max_depth:
         raise QueryRefused(f"the query nests brackets {shape.depth} deep, over the limit of {max_depth} (query_depth)")
     if shape.operators > max_operators:
-        raise QueryRefused(f"the query has {shape.operators:,} operators, over the limit of {max_operators:,} "
-                           "(query_operators): use VALUES for long lists of alternatives")
+        raise QueryRefused(
+            f"the query has {shape.operators:,} operators, over the limit of {max_operators:,} "
+            "(query_operators): use VALUES for long lists of alternatives"
+        )
     if shape.service and not allow_service:
         raise QueryRefused("SERVICE (federated query) is switched off on this server (sparql_service)")
 

@@ -6,6 +6,7 @@ the set union of the named graphs, so a triple several documents state is one fa
 and a query without DISTINCT returns it once. Queries run over that default graph, and
 `GRAPH ?g { … }` still reaches each document's own graph.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,11 +31,23 @@ _MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH <%(g)s> { ?s ?p ?o } }"
 # the pieces of a query that matter when writing terms in for variables: strings, IRIs and
 # comments pass through untouched; a SELECT clause runs up to WHERE, FROM or `{`, an ORDER BY
 # or GROUP BY list up to the next brace
-_LEXEME = re.compile("|".join([
-    r'"""[\s\S]*?"""', r"'''[\s\S]*?'''", r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
-    r'<[^<>"{}|^`\\\s]*>', r"#[^\n]*", r"[?$](\w+)", r"\b(SELECT|WHERE|FROM|BY|AS)\b", r"[{}()]"]), re.I)
-_UPDATE_WORDS = re.compile(
-    r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I | re.M)
+_LEXEME = re.compile(
+    "|".join(
+        [
+            r'"""[\s\S]*?"""',
+            r"'''[\s\S]*?'''",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r"'(?:[^'\\\n]|\\.)*'",  # strings
+            r'<[^<>"{}|^`\\\s]*>',
+            r"#[^\n]*",
+            r"[?$](\w+)",
+            r"\b(SELECT|WHERE|FROM|BY|AS)\b",
+            r"[{}()]",
+        ]
+    ),
+    re.I,
+)
+_UPDATE_WORDS = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I | re.M)
 
 
 class Store(Protocol):
@@ -91,7 +104,7 @@ def bind_text(sparql: str, terms: dict[str, ox.NamedNode | ox.BlankNode | ox.Lit
             parens += 1 if token == "(" else -1
         kept = after_as or clause == "BY" or (clause == "SELECT" and not parens) or (not clause and not braces)
         if var is not None and var in terms and not kept:
-            out.append(sparql[last:m.start()] + str(terms[var]))
+            out.append(sparql[last : m.start()] + str(terms[var]))
             last = m.end()
         after_as = word == "AS"
     if not terms:
@@ -110,7 +123,8 @@ class OxigraphStore:
             if "lock" in str(e).lower():
                 raise StoreBusyError(
                     f"the store at {path} is in use by another councilkg process (usually `councilkg serve`). "
-                    "Stop it, or ingest through the server: POST /ingest.") from e
+                    "Stop it, or ingest through the server: POST /ingest."
+                ) from e
             raise
         self.path = path
         self._drop_staging()
@@ -133,8 +147,16 @@ class OxigraphStore:
         """Make `graph` hold exactly `triples`, atomically: readers and crashes see old or new, never half."""
         body = " .\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)}" for s, p, o in triples)
         # one update = one transaction: the graph and the default graph change together or not at all
-        self.ox.update(" ;\n".join([_UNSHARE % {"g": graph}, f"DROP SILENT GRAPH <{graph}>",
-                                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}", _MERGE % {"g": graph}]))
+        self.ox.update(
+            " ;\n".join(
+                [
+                    _UNSHARE % {"g": graph},
+                    f"DROP SILENT GRAPH <{graph}>",
+                    f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}",
+                    _MERGE % {"g": graph},
+                ]
+            )
+        )
         self._flush()
 
     def remove_graph(self, graph: str) -> None:
@@ -217,8 +239,11 @@ class EndpointStore:
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
     def _post(self, sparql: str) -> tuple[bytes, str]:
-        req = urllib.request.Request(self.url, sparql.encode("utf-8"),
-                                     {**self.headers, "content-type": "application/sparql-query", "accept": self.ACCEPT})
+        req = urllib.request.Request(
+            self.url,
+            sparql.encode("utf-8"),
+            {**self.headers, "content-type": "application/sparql-query", "accept": self.ACCEPT},
+        )
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as r:
                 return r.read(), r.headers.get_content_type()
@@ -249,9 +274,14 @@ def http_error_text(e: urllib.error.HTTPError) -> str:
 
 def store_stats(store: OxigraphStore | EndpointStore) -> dict:
     """Distinct triples, triples per document graph, instances per class."""
-    docs = [{"document": r["d"].value, "title": r["t"].value, "triples": int(r["n"].value)}
-            for r in store.query(
-                "SELECT ?d ?t (COUNT(*) AS ?n) WHERE { GRAPH ?d { ?s ?p ?o } ?d dct:title ?t } GROUP BY ?d ?t ORDER BY ?d")]
-    classes = {r["c"].value: int(r["n"].value) for r in store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)")}
+    docs = [
+        {"document": r["d"].value, "title": r["t"].value, "triples": int(r["n"].value)}
+        for r in store.query(
+            "SELECT ?d ?t (COUNT(*) AS ?n) WHERE { GRAPH ?d { ?s ?p ?o } ?d dct:title ?t } GROUP BY ?d ?t ORDER BY ?d"
+        )
+    ]
+    classes = {
+        r["c"].value: int(r["n"].value)
+        for r in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)")
+    }
     return {"triples": len(store), "documents": docs, "classes": classes}

@@ -9,6 +9,7 @@
 - `priority_lineage(store, concept)`: the priority across the council's schemes (renamed or
   kept), each year with its delivery outcomes and measures.
 """
+
 from __future__ import annotations
 
 import re
@@ -69,7 +70,7 @@ class Point:
     source: str
     line: int | None
     observation: str
-    passage: str = ""         # the passage it was read from
+    passage: str = ""  # the passage it was read from
     disagrees: bool = False
 
     def as_dict(self) -> dict:
@@ -85,9 +86,9 @@ class Attainment:
     period: str
     outturn: Point
     target: Point
-    met: bool | None          # None: not comparable (units differ)
-    comparison: str           # "921 ≥ 750", or why they cannot be compared
-    basis: str = ""           # what said which way is better
+    met: bool | None  # None: not comparable (units differ)
+    comparison: str  # "921 ≥ 750", or why they cannot be compared
+    basis: str = ""  # what said which way is better
 
     @property
     def rule(self) -> str:
@@ -109,22 +110,42 @@ class Series:
     measures: list[dict] = field(default_factory=list)
 
     def polarity_text(self) -> str:
-        """"higher is better (from the measure's wording)", or ""."""
+        """ "higher is better (from the measure's wording)", or ""."""
         if not self.polarity:
             return ""
-        return f"{BASIS.get(self.polarity, self.polarity)} ({BASIS_SOURCE.get(self.polarity_basis, self.polarity_basis)})"
+        return (
+            f"{BASIS.get(self.polarity, self.polarity)} ({BASIS_SOURCE.get(self.polarity_basis, self.polarity_basis)})"
+        )
 
     def as_dict(self) -> dict:
-        return {"indicator": self.indicator, "label": self.label, "polarity": self.polarity,
-                "polarity_basis": self.polarity_basis, "polarity_text": self.polarity_text(), "definition_changed": self.definition_changed,
-                "unit_changed": self.unit_changed, "measures": self.measures,
-                "points": [p.as_dict() for p in self.points],
-                "attainment": [{"period": a.period, "outturn": a.outturn.text, "target": a.target.text, "met": a.met,
-                                "comparison": a.comparison, "basis": a.basis, "rule": a.rule,
-                                "outturn_document": a.outturn.title, "target_document": a.target.title,
-                                "outturn_line": a.outturn.line, "target_line": a.target.line}
-                               for a in self.attainment],
-                "sparkline": sparkline(self)}
+        return {
+            "indicator": self.indicator,
+            "label": self.label,
+            "polarity": self.polarity,
+            "polarity_basis": self.polarity_basis,
+            "polarity_text": self.polarity_text(),
+            "definition_changed": self.definition_changed,
+            "unit_changed": self.unit_changed,
+            "measures": self.measures,
+            "points": [p.as_dict() for p in self.points],
+            "attainment": [
+                {
+                    "period": a.period,
+                    "outturn": a.outturn.text,
+                    "target": a.target.text,
+                    "met": a.met,
+                    "comparison": a.comparison,
+                    "basis": a.basis,
+                    "rule": a.rule,
+                    "outturn_document": a.outturn.title,
+                    "target_document": a.target.title,
+                    "outturn_line": a.outturn.line,
+                    "target_line": a.target.line,
+                }
+                for a in self.attainment
+            ],
+            "sparkline": sparkline(self),
+        }
 
 
 class NotTraceable(CouncilKGError):
@@ -134,7 +155,7 @@ class NotTraceable(CouncilKGError):
 # -- what a term names -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Match:
-    kind: str        # indicator | priority
+    kind: str  # indicator | priority
     iri: str
     label: str
     score: float
@@ -145,8 +166,10 @@ def find(store, term: str, limit: int = 8) -> list[Match]:
     term = term.strip()
     if not term:
         raise NotTraceable("give a measure label, an indicator IRI or a priority")
-    rows = [(r["node"].value, r["label"].value, r["kind"].value, r["indicator"].value if r["indicator"] else "")
-            for r in store.query(LABELS_QUERY)]
+    rows = [
+        (r["node"].value, r["label"].value, r["kind"].value, r["indicator"].value if r["indicator"] else "")
+        for r in store.query(LABELS_QUERY)
+    ]
     if re.match(r"^https?://", term):
         hit = next(((k, i or n, lab) for n, lab, k, i in rows if n == term), None)
         if hit is None:
@@ -163,8 +186,9 @@ def find(store, term: str, limit: int = 8) -> list[Match]:
         score = round(hit / len(words) * 0.7 + hit / len(lw) * 0.3, 4)
         key = indicator if kind != "priority" else node
         if score > 0 and (key not in best or best[key].score < score):
-            best[key] = Match("priority" if kind == "priority" else "indicator", key,
-                              _indicator_label(rows, key, label), score)
+            best[key] = Match(
+                "priority" if kind == "priority" else "indicator", key, _indicator_label(rows, key, label), score
+            )
     found = sorted(best.values(), key=lambda m: (-m.score, m.kind, m.label))[:limit]
     if not found or found[0].score < 0.5:
         raise NotTraceable(f"nothing to trace matches {term!r}: try more words of a measure's label")
@@ -182,8 +206,14 @@ def series(store, indicator: str) -> Series:
     if not head:
         raise NotTraceable(f"{indicator} is not an indicator")
     h = head[0]
-    out = Series(indicator, h["label"].value, local_name(text_of(h, "polarity")), text_of(h, "basis"),
-                 h["defChanged"].value == "true", h["unitChanged"].value == "true")
+    out = Series(
+        indicator,
+        h["label"].value,
+        local_name(text_of(h, "polarity")),
+        text_of(h, "basis"),
+        h["defChanged"].value == "true",
+        h["unitChanged"].value == "true",
+    )
     points = []
     for r in store.query(SERIES_QUERY, {"indicator": NamedNode(indicator)}):
         kind = local_name(r["kind"].value)
@@ -191,13 +221,40 @@ def series(store, indicator: str) -> Series:
             continue
         cell = text_of(r, "cell")
         line = int(cell.split("/")[0]) if cell else (int(text_of(r, "line")) if text_of(r, "line") else None)
-        points.append(Point(text_of(r, "period"), text_of(r, "pstart"), kind, r["text"].value,
-                            Decimal(text_of(r, "value")) if text_of(r, "value") else None, local_name(text_of(r, "unit")),
-                            local_name(text_of(r, "area")), text_of(r, "qual"), text_of(r, "status"), r["m"].value, r["label"].value,
-                            r["doc"].value, r["title"].value, text_of(r, "issued"), r["source"].value, line, r["o"].value,
-                            text_of(r, "src")))
-    points = sorted(set(points), key=lambda p: (p.period_start or "9999", _kind_order(p.kind), p.area, p.issued,
-                                                 p.document, p.line or 0, p.observation))
+        points.append(
+            Point(
+                text_of(r, "period"),
+                text_of(r, "pstart"),
+                kind,
+                r["text"].value,
+                Decimal(text_of(r, "value")) if text_of(r, "value") else None,
+                local_name(text_of(r, "unit")),
+                local_name(text_of(r, "area")),
+                text_of(r, "qual"),
+                text_of(r, "status"),
+                r["m"].value,
+                r["label"].value,
+                r["doc"].value,
+                r["title"].value,
+                text_of(r, "issued"),
+                r["source"].value,
+                line,
+                r["o"].value,
+                text_of(r, "src"),
+            )
+        )
+    points = sorted(
+        set(points),
+        key=lambda p: (
+            p.period_start or "9999",
+            _kind_order(p.kind),
+            p.area,
+            p.issued,
+            p.document,
+            p.line or 0,
+            p.observation,
+        ),
+    )
     out.points = _flag_disagreements(points)
     out.measures = sorted({(p.measure, p.label, p.title, p.issued) for p in points}, key=lambda m: (m[3], m[0]))
     out.measures = [{"measure": m, "label": lab, "document": t, "issued": i} for m, lab, t, i in out.measures]
@@ -235,8 +292,12 @@ def attainment(points: list[Point], polarity: str = "", polarity_basis: str = ""
     out = []
     periods = dict.fromkeys(p.period for p in points if p.period and p.kind in RESULT_KINDS and p.value is not None)
     for period in periods:
-        results = [p for p in points if p.period == period and p.kind in RESULT_KINDS and p.value is not None and _own_area(p)]
-        targets = [p for p in points if p.period == period and p.kind == "Target" and p.value is not None and _own_area(p)]
+        results = [
+            p for p in points if p.period == period and p.kind in RESULT_KINDS and p.value is not None and _own_area(p)
+        ]
+        targets = [
+            p for p in points if p.period == period and p.kind == "Target" and p.value is not None and _own_area(p)
+        ]
         if not results or not targets:
             continue
         target = max(targets, key=lambda p: (p.issued, p.document))
@@ -246,22 +307,36 @@ def attainment(points: list[Point], polarity: str = "", polarity_basis: str = ""
     return out
 
 
-BASIS = {"HigherIsBetter": "higher is better", "LowerIsBetter": "lower is better", "OnTarget": "closest to target is best"}
-BASIS_SOURCE = {"stated": "as the document states", "target qualifiers": "from its targets' comparisons",
-                "label wording": "from the measure's wording"}
+BASIS = {
+    "HigherIsBetter": "higher is better",
+    "LowerIsBetter": "lower is better",
+    "OnTarget": "closest to target is best",
+}
+BASIS_SOURCE = {
+    "stated": "as the document states",
+    "target qualifiers": "from its targets' comparisons",
+    "label wording": "from the measure's wording",
+}
 
 
 def _judge(period: str, outturn: Point, target: Point, polarity: str, polarity_basis: str = "") -> Attainment:
     if outturn.unit and target.unit and outturn.unit != target.unit:
         return Attainment(period, outturn, target, None, f"not comparable: {outturn.unit} against {target.unit}")
-    direction = next((name for name, rx in rules()["qualifiers"] if target.qualifier and rx.match(target.qualifier)), "")
+    direction = next(
+        (name for name, rx in rules()["qualifiers"] if target.qualifier and rx.match(target.qualifier)), ""
+    )
     if direction:
         basis = f"{BASIS[direction]}, by the target's own “{target.qualifier}”"
     elif polarity:
-        direction, basis = polarity, f"{BASIS.get(polarity, polarity)}, {BASIS_SOURCE.get(polarity_basis, 'by its polarity')}"
+        direction, basis = (
+            polarity,
+            f"{BASIS.get(polarity, polarity)}, {BASIS_SOURCE.get(polarity_basis, 'by its polarity')}",
+        )
     else:
         direction, basis = "HigherIsBetter", "higher taken as better: no polarity is known"
-    strict = bool(re.match(r"^(?:>|<|more than|less than|over|under|above|below)(?!=)", target.qualifier or "", re.IGNORECASE))
+    strict = bool(
+        re.match(r"^(?:>|<|more than|less than|over|under|above|below)(?!=)", target.qualifier or "", re.IGNORECASE)
+    )
     o, t = outturn.value, target.value
     if direction == "LowerIsBetter":
         met, sign = (o < t if strict else o <= t), ("<" if strict else "≤")
@@ -284,7 +359,9 @@ def headline(s: Series) -> list[Point]:
     main = max(set(units), key=units.count) if units else ""
     latest: dict[str, Point] = {}
     for p in results:
-        if p.unit == main and (p.period not in latest or (p.issued, p.document) >= (latest[p.period].issued, latest[p.period].document)):
+        if p.unit == main and (
+            p.period not in latest or (p.issued, p.document) >= (latest[p.period].issued, latest[p.period].document)
+        ):
             latest[p.period] = p
     return sorted(latest.values(), key=lambda p: p.period_start)
 
@@ -310,21 +387,40 @@ MEMBERS_QUERY = "SELECT ?m WHERE { ?m ckg:indicator ?indicator }"
 def trace_term(store, term: str) -> dict:
     """What `term` names, traced: an indicator's series or a priority's lineage, with other close matches."""
     from kg.lineage import priority_lineage
+
     matches = find(store, term)
     top = matches[0]
     others = [asdict(m) for m in matches[1:] if m.score >= top.score - 0.15][:5]
     if top.kind == "priority":
-        return {"kind": "priority", "match": asdict(top), "alternatives": others,
-                "lineage": [s.as_dict() for s in priority_lineage(store, top.iri)]}
-    return {"kind": "indicator", "match": asdict(top), "alternatives": others, "series": series(store, top.iri).as_dict()}
+        return {
+            "kind": "priority",
+            "match": asdict(top),
+            "alternatives": others,
+            "lineage": [s.as_dict() for s in priority_lineage(store, top.iri)],
+        }
+    return {
+        "kind": "indicator",
+        "match": asdict(top),
+        "alternatives": others,
+        "series": series(store, top.iri).as_dict(),
+    }
 
 
 def candidates(store, term: str = "") -> list[dict]:
     """Near misses (`ckg:LinkCandidate`): all, or those touching the measures of the indicator `term` names."""
-    rows = [{"later_measure": r["later"].value, "later": r["laterLabel"].value, "later_document": r["laterDoc"].value,
-             "earlier_measure": r["earlier"].value, "earlier": r["earlierLabel"].value,
-             "earlier_document": r["earlierDoc"].value, "score": float(r["score"].value), "reason": r["reason"].value}
-            for r in store.query(CANDIDATES_QUERY)]
+    rows = [
+        {
+            "later_measure": r["later"].value,
+            "later": r["laterLabel"].value,
+            "later_document": r["laterDoc"].value,
+            "earlier_measure": r["earlier"].value,
+            "earlier": r["earlierLabel"].value,
+            "earlier_document": r["earlierDoc"].value,
+            "score": float(r["score"].value),
+            "reason": r["reason"].value,
+        }
+        for r in store.query(CANDIDATES_QUERY)
+    ]
     if not term:
         return rows
     top = find(store, term)[0]

@@ -1,4 +1,5 @@
 """SHACL validation of the whole store against `ontology/shapes*.ttl`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,9 +28,12 @@ def load_shapes() -> Graph:
 def validate_graph(data: Graph) -> tuple[bool, int, str]:
     """(conforms, number of violations, text report)."""
     from pyshacl import validate
-    conforms, results, text = validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
-                                       inference="none", advanced=True, allow_warnings=True)
+
+    conforms, results, text = validate(
+        data, shacl_graph=load_shapes(), ont_graph=load_ontology(), inference="none", advanced=True, allow_warnings=True
+    )
     from rdflib.namespace import SH
+
     n = len(set(results.subjects(SH.resultSeverity, SH.Violation)))
     return conforms, n, text
 
@@ -54,14 +58,19 @@ def stored_passages(store) -> int:
 def check_consistency(store, data: Path) -> list[str]:
     """How the store, the passage index, the manifest and the journal disagree, each with its repair; [] when they agree."""
     from kg.journal import Journal, Manifest
+
     problems = []
     pending = Journal(data).pending()
     if pending:
         files = ", ".join(pending.get("sources", [])) or "unknown files"
-        problems.append(f"an ingest was interrupted in its {pending.get('phase')} phase ({files}): "
-                        "run `councilkg ingest PATH` (any path) to finish it")
-    stored = {r["d"].value: (r["sha"].value, r["src"].value if r["src"] else r["file"].value)
-              for r in store.query(STORED_DOCUMENTS)}
+        problems.append(
+            f"an ingest was interrupted in its {pending.get('phase')} phase ({files}): "
+            "run `councilkg ingest PATH` (any path) to finish it"
+        )
+    stored = {
+        r["d"].value: (r["sha"].value, r["src"].value if r["src"] else r["file"].value)
+        for r in store.query(STORED_DOCUMENTS)
+    }
     manifest = Manifest.load(data)
     problems += _unrecorded(stored, manifest) + _missing(stored, manifest) + _index_problems(store, data)
     return problems
@@ -73,9 +82,11 @@ def _missing(stored: dict[str, tuple[str, str]], manifest) -> list[str]:
     for source, entry in sorted(manifest.files.items()):
         bad = [d["iri"] for d in entry.get("docs", []) if stored.get(d["iri"], ("",))[0] != d["sha256"]]
         if bad:
-            out.append(f"{source}: {len(bad)} of its {len(entry.get('docs', []))} documents and parts are missing "
-                       f"or differ in the store ({', '.join(bad[:3])}{' …' if len(bad) > 3 else ''}): "
-                       f"run `councilkg ingest --force {source}`")
+            out.append(
+                f"{source}: {len(bad)} of its {len(entry.get('docs', []))} documents and parts are missing "
+                f"or differ in the store ({', '.join(bad[:3])}{' …' if len(bad) > 3 else ''}): "
+                f"run `councilkg ingest --force {source}`"
+            )
     return out
 
 
@@ -89,6 +100,7 @@ def _unrecorded(stored: dict[str, tuple[str, str]], manifest) -> list[str]:
 def _index_problems(store, data: Path) -> list[str]:
     """The saved index must hold exactly the store's passages."""
     import json
+
     f = data / "index" / "entries.json"
     try:
         indexed = {e["iri"] for e in json.loads(f.read_text(encoding="utf-8"))}
@@ -96,10 +108,18 @@ def _index_problems(store, data: Path) -> list[str]:
         indexed = None
     passages = {r["p"].value for r in store.query("SELECT DISTINCT ?p WHERE { ?p a ckg:Passage }")}
     if indexed is None:
-        return [] if not passages else [f"the passage index ({f}) is missing or unreadable, the store holds "
-                                        f"{len(passages)} passages: run `councilkg ingest --force PATH`"]
+        return (
+            []
+            if not passages
+            else [
+                f"the passage index ({f}) is missing or unreadable, the store holds "
+                f"{len(passages)} passages: run `councilkg ingest --force PATH`"
+            ]
+        )
     if indexed == passages:
         return []
-    return [f"the passage index holds {len(indexed)} passages, the store {len(passages)} "
-            f"({len(passages - indexed)} not indexed, {len(indexed - passages)} no longer stored): "
-            "run `councilkg ingest --force PATH`"]
+    return [
+        f"the passage index holds {len(indexed)} passages, the store {len(passages)} "
+        f"({len(passages - indexed)} not indexed, {len(indexed - passages)} no longer stored): "
+        "run `councilkg ingest --force PATH`"
+    ]

@@ -16,6 +16,7 @@ the union of all graphs, by SPARQL the store layer runs after ingest:
 
 The triples belong in the newer document's graph (the functions return IRI pairs).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -24,7 +25,9 @@ from rdflib import URIRef
 
 from kg.vocab import CKG, SKOS, sparql_prefixes
 
-REVISION_CONSTRUCT = sparql_prefixes() + """
+REVISION_CONSTRUCT = (
+    sparql_prefixes()
+    + """
 CONSTRUCT { ?new prov:wasRevisionOf ?old }
 WHERE {
   ?new a foaf:Document ; dct:publisher ?pub ; dct:title ?title ; dct:issued ?newDate .
@@ -39,8 +42,11 @@ WHERE {
   }
 }
 """
+)
 
-SCHEMES_SELECT = sparql_prefixes() + """
+SCHEMES_SELECT = (
+    sparql_prefixes()
+    + """
 SELECT ?concept ?label ?scheme ?start ?pub
 WHERE {
   ?concept skos:inScheme ?scheme ; skos:prefLabel ?label .
@@ -51,6 +57,7 @@ WHERE {
   FILTER (BOUND(?start))
 }
 """
+)
 
 QueryFn = Callable[[str], Iterable]
 
@@ -98,7 +105,9 @@ def link_priorities(query_fn: QueryFn, overlap: float = 0.6) -> list[tuple[URIRe
     return sorted(links)
 
 
-def _match(new: list[tuple[str, str]], old: list[tuple[str, str]], overlap: float) -> set[tuple[URIRef, URIRef, URIRef]]:
+def _match(
+    new: list[tuple[str, str]], old: list[tuple[str, str]], overlap: float
+) -> set[tuple[URIRef, URIRef, URIRef]]:
     """Pair each later concept with the earlier one sharing most words; when all but one of
     each scheme pair up so, the one left of the later scheme succeeds the one left of the earlier."""
     out = set()

@@ -8,6 +8,7 @@ system graphs show up as documents. Writes go to `/sparql-auth` (digest auth) as
 request per graph, which Virtuoso runs and commits as one transaction: readers see the old
 graph or the new one. Start the server with `make virtuoso-up` (`kg.virtuoso_server`).
 """
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,9 @@ _UNSHARE = """DELETE {{ GRAPH <{u}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s
   FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{g}> && ?other != <{u}>) }} }}"""
 _MERGE = "INSERT {{ GRAPH <{u}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
 # what to skip when looking for braces: strings, IRIs and comments
-_SKIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SKIP = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
 _GRAPH_VAR = re.compile(r"\bGRAPH\s+([?$]\w+)\s*\{", re.IGNORECASE)
 
 
@@ -88,7 +91,7 @@ def bind_inline(sparql: str, bindings: dict) -> str:
         return text
     body, values = text.rsplit("\nVALUES ", 1)
     where = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE) or re.search(r"\{", body)
-    return f"{body[:where.end()]} VALUES {values.strip()} {body[where.end():]}"
+    return f"{body[: where.end()]} VALUES {values.strip()} {body[where.end() :]}"
 
 
 class VirtuosoStore(EndpointStore):
@@ -112,8 +115,9 @@ class VirtuosoStore(EndpointStore):
 
     def _post(self, sparql: str) -> tuple[bytes, str]:
         """Send a query; Virtuoso's error text (not just the status) becomes the QueryError."""
-        req = urllib.request.Request(self.url, urllib.parse.urlencode({"query": sparql}).encode(),
-                                     {"accept": self.ACCEPT})
+        req = urllib.request.Request(
+            self.url, urllib.parse.urlencode({"query": sparql}).encode(), {"accept": self.ACCEPT}
+        )
         body, media = self._send(urllib.request.urlopen, req)
         return (canonical_booleans(body) if media == "application/sparql-results+json" else body), media
 
@@ -125,7 +129,9 @@ class VirtuosoStore(EndpointStore):
             text = e.read().decode("utf-8", "replace").strip().splitlines()
             raise QueryError(f"Virtuoso: {' '.join(text[:3]) or e.reason}") from None
         except (OSError, TimeoutError) as e:
-            raise StoreBusyError(f"Virtuoso at {self.url} does not answer ({e}); start it with `make virtuoso-up`") from None
+            raise StoreBusyError(
+                f"Virtuoso at {self.url} does not answer ({e}); start it with `make virtuoso-up`"
+            ) from None
 
     def graph_value(self, graph: str, predicate: str) -> str | None:
         """One object of `<graph> <predicate> ?o` inside that graph (e.g. its sha256)."""
@@ -139,10 +145,18 @@ class VirtuosoStore(EndpointStore):
     def replace_graph(self, graph: str, triples: Graph | Iterable[tuple]) -> None:
         """Make `graph` hold exactly `triples`, in one transaction (union graph included)."""
         lines = [f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples]
-        inserts = [f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines[i:i + CHUNK])} }} }}"
-                   for i in range(0, len(lines), CHUNK)]
-        self._update([_UNSHARE.format(g=graph, u=UNION), f"DROP SILENT GRAPH <{graph}>", *inserts,
-                      _MERGE.format(g=graph, u=UNION)])
+        inserts = [
+            f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines[i : i + CHUNK])} }} }}"
+            for i in range(0, len(lines), CHUNK)
+        ]
+        self._update(
+            [
+                _UNSHARE.format(g=graph, u=UNION),
+                f"DROP SILENT GRAPH <{graph}>",
+                *inserts,
+                _MERGE.format(g=graph, u=UNION),
+            ]
+        )
 
     def remove_graph(self, graph: str) -> None:
         """Drop `graph` and the facts only it stated, in one transaction."""

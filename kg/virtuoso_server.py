@@ -5,6 +5,7 @@ only, and takes its ports and credentials from the settings (`COUNCILKG_VIRTUOSO
 `COUNCILKG_VIRTUOSO_SQL_PORT`, `COUNCILKG_VIRTUOSO_USER`, `COUNCILKG_VIRTUOSO_PASSWORD`).
 Run: `make virtuoso-up` / `make virtuoso-down`, or `python -m kg.virtuoso_server up|down|status`.
 """
+
 from __future__ import annotations
 
 import os
@@ -115,8 +116,9 @@ def write_ini(settings: Settings) -> Path:
     d = server_dir(settings)
     (d / "www").mkdir(parents=True, exist_ok=True)
     ini = d / "virtuoso.ini"
-    ini.write_text(INI.format(dir=d, sql_port=settings.virtuoso_sql_port, http_port=http_port(settings)),
-                   encoding="utf-8")
+    ini.write_text(
+        INI.format(dir=d, sql_port=settings.virtuoso_sql_port, http_port=http_port(settings)), encoding="utf-8"
+    )
     return ini
 
 
@@ -146,8 +148,13 @@ def answers(settings: Settings) -> bool:
 
 def isql(settings: Settings, statement: str, password: str | None = None) -> str:
     """Run one SQL statement through isql-vt on the SQL port."""
-    cmd = [ISQL_BIN, f"127.0.0.1:{settings.virtuoso_sql_port}", settings.virtuoso_user,
-           password or settings.virtuoso_password, f"exec={statement}"]
+    cmd = [
+        ISQL_BIN,
+        f"127.0.0.1:{settings.virtuoso_sql_port}",
+        settings.virtuoso_user,
+        password or settings.virtuoso_password,
+        f"exec={statement}",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     if done.returncode != 0 or "*** Error" in done.stdout:
         raise StoreBusyError(f"isql failed: {done.stdout.strip()} {done.stderr.strip()}")
@@ -162,8 +169,13 @@ def up(settings: Settings, wait: float = 120.0) -> None:
     d = server_dir(settings)
     fresh = not (d / "virtuoso.db").exists()
     ini = write_ini(settings)
-    subprocess.run([SERVER_BIN, "+configfile", str(ini), "+wait"], cwd=d, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [SERVER_BIN, "+configfile", str(ini), "+wait"],
+        cwd=d,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + wait
     while not answers(settings):
         if time.monotonic() > deadline:

@@ -1,4 +1,5 @@
 """Namespaces used by councilkg. Reused W3C vocabularies first; `CKG` for what is missing."""
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS as DCT, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
@@ -6,8 +7,18 @@ CKG = Namespace("https://w3id.org/councilkg/def#")
 DEFAULT_BASE = "https://w3id.org/councilkg/id/"
 
 PREFIXES = {
-    "ckg": CKG, "dct": DCT, "foaf": FOAF, "org": ORG, "owl": OWL, "prov": PROV, "qb": QB,
-    "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "time": TIME, "xsd": XSD,
+    "ckg": CKG,
+    "dct": DCT,
+    "foaf": FOAF,
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "qb": QB,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "time": TIME,
+    "xsd": XSD,
 }
 
 
@@ -16,5 +27,20 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-__all__ = ["CKG", "DCT", "FOAF", "ORG", "OWL", "PROV", "QB", "RDF", "RDFS", "SKOS", "TIME", "XSD",
-           "DEFAULT_BASE", "PREFIXES", "sparql_prefixes"]
+__all__ = [
+    "CKG",
+    "DCT",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "TIME",
+    "XSD",
+    "DEFAULT_BASE",
+    "PREFIXES",
+    "sparql_prefixes",
+]

@@ -7,6 +7,7 @@ ESCC 62.7% National Average 65.3%" -> two values); `parse_amount` reads a money 
 `money_scale` reads a table's "£000" / "£m" header. Units, areas, statuses and the
 words that make a number not a value live in `nlp/data/tables.json` (see `nlp.table_rules`).
 """
+
 from __future__ import annotations
 
 import html
@@ -18,7 +19,7 @@ from nlp.periods import Period, parse_period
 from nlp.table_rules import first_match, first_match_start, rules
 from nlp.text import TAG as _ANGLED, squash
 
-TAG = re.compile(r"</?[a-zA-Z][^<>]*>")   # an HTML element tag, for cells cleaned otherwise than by clean_cell
+TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # an HTML element tag, for cells cleaned otherwise than by clean_cell
 
 
 def clean_cell(raw: str) -> str:
@@ -36,13 +37,15 @@ def without_italics(raw: str) -> str:
 
 
 def split_subitems(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """"Rate of X (i) Fixed term (ii) Permanent" -> ("Rate of X", [("i", "Fixed term"), ("ii", "Permanent")])."""
+    """ "Rate of X (i) Fixed term (ii) Permanent" -> ("Rate of X", [("i", "Fixed term"), ("ii", "Permanent")])."""
     marks = list(rules()["sub_marker"].finditer(text))
     if len(marks) < 2:
         return text, []
-    items = [(m.group(1).lower(), text[m.end():(marks[k + 1].start() if k + 1 < len(marks) else len(text))].strip())
-             for k, m in enumerate(marks)]
-    return text[:marks[0].start()].strip(), items
+    items = [
+        (m.group(1).lower(), text[m.end() : (marks[k + 1].start() if k + 1 < len(marks) else len(text))].strip())
+        for k, m in enumerate(marks)
+    ]
+    return text[: marks[0].start()].strip(), items
 
 
 CURRENCIES = {"£": "GBP", "€": "EUR", "$": "USD"}
@@ -53,17 +56,19 @@ AMOUNT = re.compile(
     r"(?<![\w.,:/£€$])(?P<open>\(\s*)?(?P<minus>[-−]\s?)?(?P<cur>[£€$])?\s?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?![\d/]|\.\d|,\d{3})"
     r"(?:\s?(?P<scale>bn|billion|million|mn|m|k|thousand)\b)?"
-    r"(?P<pct>\s?%|\s?per\s?cent\b)?(?P<close>(?(open)\s*\)))", re.I)
+    r"(?P<pct>\s?%|\s?per\s?cent\b)?(?P<close>(?(open)\s*\)))",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class Amount:
     """An amount read from text: the scaled number, its currency or unit, and where it was."""
 
-    text: str                    # verbatim, as matched
-    number: Decimal              # scaled: "£4.1m" -> 4100000; negative for "(1,234)" and "-5"
-    currency: str | None         # GBP | EUR | USD
-    unit: str                    # unit concept name: GBP, EUR, USD, Percent, Count
+    text: str  # verbatim, as matched
+    number: Decimal  # scaled: "£4.1m" -> 4100000; negative for "(1,234)" and "-5"
+    currency: str | None  # GBP | EUR | USD
+    unit: str  # unit concept name: GBP, EUR, USD, Percent, Count
     start: int = 0
     end: int = 0
 
@@ -77,8 +82,14 @@ def read_amount(m: re.Match, scale: int = 1, currency: str | None = None) -> Amo
     negative = (m.group("open") and m.group("close")) or m.group("minus")
     number = (-number if negative else number) * scale
     unit = "Percent" if m.group("pct") else currency or "Count"
-    return Amount(m.group(0).strip(), number.normalize() if number != number.to_integral() else number.quantize(Decimal(1)),
-                  None if m.group("pct") else currency, unit, m.start(), m.end())
+    return Amount(
+        m.group(0).strip(),
+        number.normalize() if number != number.to_integral() else number.quantize(Decimal(1)),
+        None if m.group("pct") else currency,
+        unit,
+        m.start(),
+        m.end(),
+    )
 
 
 def money_scale(text: str) -> tuple[str | None, int]:
@@ -114,13 +125,13 @@ class Value:
 
     text: str
     number: Decimal | None = None
-    unit: str | None = None          # unit concept name: Percent, RatePer10000, Count, ...
-    area: str | None = None          # area concept name: AreaCouncil, AreaNational, ...
+    unit: str | None = None  # unit concept name: Percent, RatePer10000, Count, ...
+    area: str | None = None  # area concept name: AreaCouncil, AreaNational, ...
     period: Period | None = None
-    kind: str | None = None          # value-kind concept name
-    status: str | None = None        # "To be set 2020/21", "New measure", ...
-    qualifier: str | None = None     # "≥", "no more than", ...
-    sub: str | None = None           # sub-item marker ("i", "ii") the value belongs to
+    kind: str | None = None  # value-kind concept name
+    status: str | None = None  # "To be set 2020/21", "New measure", ...
+    qualifier: str | None = None  # "≥", "no more than", ...
+    sub: str | None = None  # sub-item marker ("i", "ii") the value belongs to
 
 
 _NUM = re.compile(r"(?<![\w.,/\-–])([<>≥≤]=?\s*)?([-−]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d/])")
@@ -130,12 +141,12 @@ def _is_value(text: str, m: re.Match, prev_end: int | None) -> bool:
     """Whether number match `m` is a value (not a year, an age, a 'per 10,000', a gap note)."""
     r = rules()
     digits = m.group(3)
-    if not m.group(4) and re.fullmatch(r"(?:19|20)\d\d", digits) and not text[m.end():].lstrip().startswith("%"):
+    if not m.group(4) and re.fullmatch(r"(?:19|20)\d\d", digits) and not text[m.end() :].lstrip().startswith("%"):
         return False
-    if r["not_value_before"].search(text[:m.start()]) or r["not_value_after"].match(text[m.end():]):
+    if r["not_value_before"].search(text[: m.start()]) or r["not_value_after"].match(text[m.end() :]):
         return False
-    gap = prev_end is not None and not r["sub_marker"].search(text[prev_end:m.start()])
-    return not (gap and r["gap_after"].match(text[m.end():]))
+    gap = prev_end is not None and not r["sub_marker"].search(text[prev_end : m.start()])
+    return not (gap and r["gap_after"].match(text[m.end() :]))
 
 
 def _numbers(text: str, start: int) -> list[re.Match]:
@@ -162,13 +173,14 @@ def _cut(text: str, a: int, b: int) -> int:
     return b
 
 
-def _segment_value(seg: str, m_start: int, m: re.Match, base: Value, default_unit: str | None,
-                   local: re.Pattern | None) -> Value:
+def _segment_value(
+    seg: str, m_start: int, m: re.Match, base: Value, default_unit: str | None, local: re.Pattern | None
+) -> Value:
     """The typed value of one segment whose number match starts at `m_start` within it."""
     r = rules()
-    prefix, after = seg[:m_start], seg[m_start + len(m.group(0)):]
+    prefix, after = seg[:m_start], seg[m_start + len(m.group(0)) :]
     marker = r["sub_marker"].search(prefix)
-    head = prefix[marker.end():] if marker else prefix
+    head = prefix[marker.end() :] if marker else prefix
     area = "AreaCouncil" if local and local.search(head) else first_match(head, "areas")
     period = base.period
     if area and parse_period(head):
@@ -180,8 +192,9 @@ def _segment_value(seg: str, m_start: int, m: re.Match, base: Value, default_uni
     sign = -1 if m.group(2) else 1
     number = sign * Decimal(m.group(3).replace(",", "") + (m.group(4) or ""))
     qual = (m.group(1) or "").strip() or _qualifier(head)
-    return Value(seg.strip(" &;"), number, unit, area, period, kind, None, qual,
-                 marker.group(1).lower() if marker else base.sub)
+    return Value(
+        seg.strip(" &;"), number, unit, area, period, kind, None, qual, marker.group(1).lower() if marker else base.sub
+    )
 
 
 def _qualifier(head: str) -> str | None:
@@ -189,8 +202,13 @@ def _qualifier(head: str) -> str | None:
     return m.group(0).lower() if m else None
 
 
-def parse_cell(text: str, period: Period | None = None, kind: str | None = None,
-               default_unit: str | None = None, local: re.Pattern | None = None) -> list[Value]:
+def parse_cell(
+    text: str,
+    period: Period | None = None,
+    kind: str | None = None,
+    default_unit: str | None = None,
+    local: re.Pattern | None = None,
+) -> list[Value]:
     """Typed values of one cell. `period`/`kind` come from the column; a leading "Ac Year 18/19"
     overrides the period; `local` matches the council's own name ("ESCC") for AreaCouncil."""
     if not text.strip():
@@ -210,7 +228,7 @@ def parse_cell(text: str, period: Period | None = None, kind: str | None = None,
     cuts = [0] + [_cut(text, a.end(), b.start()) for a, b in zip(found, found[1:])] + [len(text)]
     values: list[Value] = []
     for k, m in enumerate(found):
-        seg = text[cuts[k]:cuts[k + 1]]
+        seg = text[cuts[k] : cuts[k + 1]]
         v = _segment_value(seg, m.start() - cuts[k], m, base, default_unit, local)
         if v.sub is None and values:
             v = replace(v, sub=values[-1].sub)

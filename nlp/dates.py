@@ -3,6 +3,7 @@
 "2nd June, 2016", "MONDAY, 17TH OCTOBER, 2016", "13/02/2019", "2019-02-13", "June 2, 2016";
 month lines ("March 2019") and table cells that hold only a date ("01/09/20").
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ DATE = re.compile(
     rf"\b{_DAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y>(?:19|20)\d\d)\b"
     r"|\b(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y2>(?:19|20)\d\d)\b"
     r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
-    rf"|\b{_MONTH.replace('<m>', '<m4>')}\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<y4>(?:19|20)\d\d)\b", re.I)
+    rf"|\b{_MONTH.replace('<m>', '<m4>')}\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,\s+(?P<y4>(?:19|20)\d\d)\b",
+    re.I,
+)
 
 
 def month_number(name: str) -> int:
@@ -29,8 +32,11 @@ def dates_in(text: str) -> Iterator[tuple[re.Match, date]]:
     """Every valid date in `text`, with the match that wrote it."""
     for m in DATE.finditer(text):
         g = m.groupdict()
-        d, mo, y = next((g[d], g[mo], g[y]) for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3"),
-                                                             ("d4", "m4", "y4")) if g[y])
+        d, mo, y = next(
+            (g[d], g[mo], g[y])
+            for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("d3", "m3", "y3"), ("d4", "m4", "y4"))
+            if g[y]
+        )
         try:
             yield m, date(int(y), int(mo) if mo.isdigit() else month_number(mo), int(d))
         except ValueError:

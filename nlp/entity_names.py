@@ -8,6 +8,7 @@ words around people's names live in `nlp/data/people.json`, common given names i
 `nlp/data/given_names.txt`. No spaCy here: lookups
 work without loading a model.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,11 @@ def given_names() -> frozenset[str]:
 @cache
 def aliases() -> dict[str, tuple[str, str]]:
     """Surface form -> (label, canonical name), from string patterns with an ``id``."""
-    return {r["pattern"]: (r["label"], r.get("id", r["pattern"]))
-            for r in pattern_lines() if "label" in r and isinstance(r["pattern"], str)}
+    return {
+        r["pattern"]: (r["label"], r.get("id", r["pattern"]))
+        for r in pattern_lines()
+        if "label" in r and isinstance(r["pattern"], str)
+    }
 
 
 @cache
@@ -93,12 +97,14 @@ def canonical_key(text: str, label: str) -> str:
 
 def titlecase(text: str) -> str:
     """Capitalise words, leaving acronyms and short joining words alone."""
+
     def word(i: int, w: str) -> str:
         if i and w.lower() in _SMALL_WORDS:
             return w.lower()
         if w.isupper() and len(w) <= 5 or not w[:1].isalpha():
             return w
         return w[0].upper() + (w[1:].lower() if w.islower() or w.isupper() else w[1:])
+
     return " ".join(word(i, w) for i, w in enumerate(text.split(" ")))
 
 
@@ -128,17 +134,49 @@ def body_name(name: str) -> str:
 # applies them to every organisation, service, provider and body the NER finds.
 _SPACED_DASH = re.compile(r"[\w)]\s+[–—-]\s+[A-Za-z]|^\d+\s*[–—-]\s*[A-Za-z]")
 _UNIT_HEAD = r"(?:Directorate|Division|Department)"
-_FUNCTION = {"the", "a", "an", "this", "that", "these", "those", "our", "their", "its", "his", "her", "my", "your",
-             "in", "on", "at", "for", "of", "to", "by", "with", "from", "and", "or", "all", "any", "each", "both"}
-_CAPS = r"(?:[A-Z][\w'&-]*(?:\s+(?:and|&|of)\s+|,?\s+)){0,7}?[A-Z][\w'&-]*"   # capitalised words, a space between
-_UNIT_NAMED = [re.compile(rf"\b(?P<n>{_CAPS})\s*(?:\([A-Z][A-Za-z]+\)\s+)?{_UNIT_HEAD}\b"),
-               re.compile(rf"\bDirector(?:ate)?(?:\s+(?:of|for)|,)?\s+(?P<n>{_CAPS.replace('}?', '}')})(?=[^\w'&-]|$)")]
+_FUNCTION = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "my",
+    "your",
+    "in",
+    "on",
+    "at",
+    "for",
+    "of",
+    "to",
+    "by",
+    "with",
+    "from",
+    "and",
+    "or",
+    "all",
+    "any",
+    "each",
+    "both",
+}
+_CAPS = r"(?:[A-Z][\w'&-]*(?:\s+(?:and|&|of)\s+|,?\s+)){0,7}?[A-Z][\w'&-]*"  # capitalised words, a space between
+_UNIT_NAMED = [
+    re.compile(rf"\b(?P<n>{_CAPS})\s*(?:\([A-Z][A-Za-z]+\)\s+)?{_UNIT_HEAD}\b"),
+    re.compile(rf"\bDirector(?:ate)?(?:\s+(?:of|for)|,)?\s+(?P<n>{_CAPS.replace('}?', '}')})(?=[^\w'&-]|$)"),
+]
 
 
 def owner_words(council: str) -> frozenset[str]:
     """How a document names its own council ("Kent County Council", "Kent", "KCC"): "KCC services"
     are all of them, not one service."""
-    from nlp.identity import known_council   # local: identity imports this module
+    from nlp.identity import known_council  # local: identity imports this module
+
     if not council:
         return frozenset()
     place = re.sub(r"\s+(?:County|Borough|District|City|Metropolitan)?\s*Council$", "", council)
@@ -166,18 +204,28 @@ def not_a_service(name: str, before: str, after: str, owners: frozenset[str]) ->
     ("SCS service delivery") or a name cut short ("One You East Sussex service" read as "East Sussex service")."""
     words = name.split()
     modifier = " ".join(words[:-1])
-    return bool(_SPACED_DASH.search(name) or modifier in owners
-                or re.fullmatch(r"[A-Z]{2,}s?", modifier) and words[-1] == "services"
-                or words[-1] == "service" and re.match(r"\s+(?:delivery|users?|areas?|provision|model|level)\b", after)
-                or _cut_after(before))
+    return bool(
+        _SPACED_DASH.search(name)
+        or modifier in owners
+        or re.fullmatch(r"[A-Z]{2,}s?", modifier)
+        and words[-1] == "services"
+        or words[-1] == "service"
+        and re.match(r"\s+(?:delivery|users?|areas?|provision|model|level)\b", after)
+        or _cut_after(before)
+    )
 
 
 def _cut_after(before: str) -> bool:
     """The text before a name ends, after a space, in a capitalised word that is no lead-in, no
     function word and not the first word of its sentence or cell: the name began earlier."""
     m = re.search(r"(?P<prev>\S+) (?P<word>[A-Z][\w'-]*) $", before)
-    return bool(m) and m.group("word") not in filter_words("lead_in") and m.group("word").lower() not in _FUNCTION \
-        and not re.search(r"[.:;!?•]$", m.group("prev")) and not re.fullmatch(r"[-–*#\d.)]+", m.group("prev"))
+    return (
+        bool(m)
+        and m.group("word") not in filter_words("lead_in")
+        and m.group("word").lower() not in _FUNCTION
+        and not re.search(r"[.:;!?•]$", m.group("prev"))
+        and not re.fullmatch(r"[-–*#\d.)]+", m.group("prev"))
+    )
 
 
 def body_start(name: str, before: str) -> str:
@@ -198,16 +246,20 @@ def not_a_body(name: str, after: str, owners: frozenset[str] = frozenset()) -> b
     """A committee-like name that is a role ("Lead Cabinet Member"), a legal form ("Limited Liability
     Partnership"), a list ending in a known name ("Health Visiting and Family Nurse Partnership") or
     a kind of body ("Safeguarding Boards", "Kent Area Committees": a plural after one word)."""
-    return bool(re.match(r"\s+(?:Members?|Chair(?:man|person)?|Portfolio Holders?)\b", after)
-                or name in filter_words("legal_form") or _ends_in_known(name) or _kind_of_body(name, owners))
+    return bool(
+        re.match(r"\s+(?:Members?|Chair(?:man|person)?|Portfolio Holders?)\b", after)
+        or name in filter_words("legal_form")
+        or _ends_in_known(name)
+        or _kind_of_body(name, owners)
+    )
 
 
 def _kind_of_body(name: str, owners: frozenset[str]) -> bool:
-    """"Safeguarding Boards", "Kent Safeguarding Boards" (Kent the council's place): bodies of one kind, not one body."""
+    """ "Safeguarding Boards", "Kent Safeguarding Boards" (Kent the council's place): bodies of one kind, not one body."""
     words = name.split()
     for owner in sorted(owners, key=len, reverse=True):
         if name.startswith(owner + " "):
-            words = words[len(owner.split()):]
+            words = words[len(owner.split()) :]
             break
     return len(words) == 2 and words[-1].endswith("s") and is_body(words[-1]) and words[0][:1].isupper()
 
@@ -232,8 +284,11 @@ def provider_cut(name: str, after: str) -> str | None:
     return m.group("own") if m else name
 
 
-_NOT_A_PROVIDER = re.compile(r"^(?:various|individual|none|nil|n/?a|tb[ca]|to be|unknown|yes|no|in-?house|internal|"
-                             r"external|approx|several|multiple|other|all|each|see|as with)\b|\bproviders?\b", re.I)
+_NOT_A_PROVIDER = re.compile(
+    r"^(?:various|individual|none|nil|n/?a|tb[ca]|to be|unknown|yes|no|in-?house|internal|"
+    r"external|approx|several|multiple|other|all|each|see|as with)\b|\bproviders?\b",
+    re.I,
+)
 _JOINING = {"and", "of", "for", "the", "n", "&", "on", "in"}
 
 
@@ -270,12 +325,16 @@ def _provider_like(name: str) -> bool:
     of names ("Careers Explorer Time OCR GCSE Pod") or a sentence."""
     words = name.split()
     capitalised = [w for w in words if w not in _JOINING]
-    return (0 < len(words) <= 7 and name[0].isalnum() and bool(re.search(r"[A-Za-z]{2}", name))
-            and not _NOT_A_PROVIDER.search(name)
-            and all(w[0].isupper() or w[0].isdigit() for w in capitalised)
-            and len(set(capitalised)) == len(capitalised)
-            and (len(capitalised) <= 4 or len(capitalised) < len(words))
-            and sum(w.isupper() and len(w) > 1 for w in capitalised[:-1]) < 2)
+    return (
+        0 < len(words) <= 7
+        and name[0].isalnum()
+        and bool(re.search(r"[A-Za-z]{2}", name))
+        and not _NOT_A_PROVIDER.search(name)
+        and all(w[0].isupper() or w[0].isdigit() for w in capitalised)
+        and len(set(capitalised)) == len(capitalised)
+        and (len(capitalised) <= 4 or len(capitalised) < len(words))
+        and sum(w.isupper() and len(w) > 1 for w in capitalised[:-1]) < 2
+    )
 
 
 _DEFINED = re.compile(r"(?P<svc>\s+service)?\s+\((?P<acr>[A-Z][A-Za-z-]{1,9})\)")
@@ -289,14 +348,17 @@ def defined_services(text: str) -> list[tuple[str, int, int]]:
     name starts, so it may hold "and", "of" or "with"."""
     out = []
     for m in _DEFINED.finditer(text):
-        words = list(re.finditer(r"[\w'&-]+", text[:m.start()]))
+        words = list(re.finditer(r"[\w'&-]+", text[: m.start()]))
         n = _spelt_by(m.group("acr").replace("-", "").upper(), [w.group() for w in words])
         if not n:
             continue
         name = " ".join(w.group() for w in words[-n:])
-        ends_as_service = re.search(r"\bServices?$", name)   # the NER's service patterns read these
-        if not ends_as_service and not lookup(name) and (
-                m.group("svc") or " Service " in name or _IS_A_SERVICE.match(text, m.end())):
+        ends_as_service = re.search(r"\bServices?$", name)  # the NER's service patterns read these
+        if (
+            not ends_as_service
+            and not lookup(name)
+            and (m.group("svc") or " Service " in name or _IS_A_SERVICE.match(text, m.end()))
+        ):
             out.append((name, words[-n].start(), words[-1].end()))
     return out
 

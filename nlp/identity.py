@@ -5,6 +5,7 @@ Cabinet held at … on 7 March 2023", "Meeting: 13/02/2019 - Cabinet (Item 9)", 
 block with a date line), with the layout vocabulary in `data/identity.json`. What the
 text does not say stays unknown ("" or None); nothing here names one council or paper.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,10 @@ _MINUTES = _any(_V["minutes_signals"], re.I | re.M)
 _KINDS = [(k, re.compile(p, re.I), label) for k, p, label in _V["kinds"]]
 _HEADS = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in _V["body_heads"])
 _BODY = re.compile(rf"(?:[A-Z][\w'’&,-]*\s+(?:(?:and|of|the|for|&)\s+)*){{0,7}}(?:{_HEADS})\b", re.I)
-_ACTING = re.compile(r"\b(?:the\s+)?(" + "|".join(_V["acting_bodies"]) + r")\s+(?:" + "|".join(_V["acting_verbs"]) + r")\b"
-                     r"|\b(?:recommended that|asked to|report to)\s+(?:the\s+)?(" + "|".join(_V["acting_bodies"]) + r")\b")
+_ACTING = re.compile(
+    r"\b(?:the\s+)?(" + "|".join(_V["acting_bodies"]) + r")\s+(?:" + "|".join(_V["acting_verbs"]) + r")\b"
+    r"|\b(?:recommended that|asked to|report to)\s+(?:the\s+)?(" + "|".join(_V["acting_bodies"]) + r")\b"
+)
 _COUNCIL_RES = [re.compile(p) for p in _V["council_patterns"]]
 _COUNCIL_LOOSE = [re.compile(p) for p in _V["council_pattern_loose"]]
 SHORT_LINE_WORDS = 12
@@ -72,7 +75,7 @@ def parse_year(text: str) -> int | None:
 def _is_date_line(line: str) -> bool:
     """A line that is only a date (maybe with weekday and time): a cover-page date."""
     m = DATE.search(line)
-    rest = _TIME.sub("", line[:m.start()] + line[m.end():]) if m else line
+    rest = _TIME.sub("", line[: m.start()] + line[m.end() :]) if m else line
     return bool(m) and not re.search(r"\w", rest)
 
 
@@ -178,9 +181,9 @@ def meeting_opening(head: list[str]) -> tuple[str, date | None, int] | None:
         m = rx.search(text)
         if not m or not _BODY.search(m.group("body")):
             continue
-        after = text[m.start():m.end() + 220]
+        after = text[m.start() : m.end() + 220]
         when = parse_date(m.groupdict().get("date") or "") or parse_date(after)
-        return clean_body(m.group("body")), when, text[:m.start()].count("\n")
+        return clean_body(m.group("body")), when, text[: m.start()].count("\n")
     return None
 
 
@@ -189,7 +192,7 @@ def front_sheet(head: list[str]) -> tuple[str, date | None, int] | None:
     for i, line in enumerate(head[:10]):
         name = title_line(line)
         if _BODY.fullmatch(name) and not councils_named(name):
-            when = next((parse_date(l) for l in head[i + 1:i + 3] if len(l.split()) <= 20 and parse_date(l)), None)
+            when = next((parse_date(l) for l in head[i + 1 : i + 3] if len(l.split()) <= 20 and parse_date(l)), None)
             if when:
                 return clean_body(name), when, i
     return None
@@ -201,7 +204,9 @@ def body_in(text: str) -> str:
     if not m:
         return ""
     name = m.group(0).strip()
-    if not name or (name.lower() == "council" and not re.search(r"\bcouncil (?:minutes?|meeting|agenda)\b", text, re.I)):
+    if not name or (
+        name.lower() == "council" and not re.search(r"\bcouncil (?:minutes?|meeting|agenda)\b", text, re.I)
+    ):
         return ""
     return clean_body(titlecase(name) if name.islower() else name)
 
@@ -237,11 +242,19 @@ def title_line(line: str) -> str:
 def is_title(line: str) -> bool:
     """Heading-like: short, not boilerplate, not a label, a list, a sentence or a date."""
     s = title_line(line)
-    return (3 <= len(s) <= 120 and len(s.split()) <= 16 and re.search(r"[A-Za-z]{3}", s) is not None
-            and not any(_BOILERPLATE.search(x) for x in (s, re.split(r"\s[-–]\s", s)[0])) and not _LABEL.match(s) and not _is_date_line(s)
-            and not _MONTH_LINE.fullmatch(s.strip(" *#"))
-            and (s[:1].isupper() or s[:1].isdigit()) and not s.endswith((".", ",", ";")) and s.count(",") < 3
-            and not re.search(r"\bheld (?:on|at|in)\b", s, re.I))
+    return (
+        3 <= len(s) <= 120
+        and len(s.split()) <= 16
+        and re.search(r"[A-Za-z]{3}", s) is not None
+        and not any(_BOILERPLATE.search(x) for x in (s, re.split(r"\s[-–]\s", s)[0]))
+        and not _LABEL.match(s)
+        and not _is_date_line(s)
+        and not _MONTH_LINE.fullmatch(s.strip(" *#"))
+        and (s[:1].isupper() or s[:1].isdigit())
+        and not s.endswith((".", ",", ";"))
+        and s.count(",") < 3
+        and not re.search(r"\bheld (?:on|at|in)\b", s, re.I)
+    )
 
 
 _NUMBERED_ITEM = re.compile(r"^\s*(?:item\s+)?\d{1,2}(?:\.\d+)*[.)]\s+\S", re.I)
@@ -260,7 +273,7 @@ def heading_title(lines: list[str]) -> str:
 
 
 def built_title(doc_type: str, body: str, when: date | None, year: int | None) -> str:
-    """"Cabinet minutes, 10 November 2020" from what is known."""
+    """ "Cabinet minutes, 10 November 2020" from what is known."""
     label = kind_label(doc_type)
     name = f"{body} {label}" if body else label[:1].upper() + label[1:]
     stamp = f"{when.day} {when.strftime('%B %Y')}" if when else (str(year) if year else "")
@@ -273,10 +286,16 @@ def read_identity(lines: list[str]) -> Identity:
     opening = meeting_opening(head) or front_sheet(head)
     body, when, at = opening or ("", None, len(head))
     body = body or acting_body("\n".join(lines[:120]))
-    title = heading_title(head[:min(at, 10)])
+    title = heading_title(head[: min(at, 10)])
     if not title and opening and not is_minutes(head):  # a cover block: the subject follows the date
-        title = heading_title(head[at + 1:at + 5])
+        title = heading_title(head[at + 1 : at + 5])
     headings = [title, *(h for h in head[:10] if is_title(h))]
     doc_type = "Minutes" if is_minutes(head) else next((k for k in map(kind_of, headings) if k), "")
-    return Identity(council=council_in_head(head), body=body, meeting_date=when,
-                    issued=cover_date(head) or when, doc_type=doc_type, title=title)
+    return Identity(
+        council=council_in_head(head),
+        body=body,
+        meeting_date=when,
+        issued=cover_date(head) or when,
+        doc_type=doc_type,
+        title=title,
+    )

@@ -3,6 +3,7 @@
 Line numbers are always 1-based and absolute in the *source file*, so a passage or
 record can be cited as `file:line` whatever document of the file it belongs to.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,23 +14,25 @@ from datetime import date
 class Document:
     """One logical document: a whole file, or one of several documents held in a file."""
 
-    key: str                 # readable slug, unique within its council, e.g. "childrens-services-portfolio-plan-2020-09"
-    council: str             # "East Sussex County Council"
-    council_key: str         # "escc"
-    doc_type: str            # ontology class local name: PortfolioPlan, ScrutinyReport, AgendaPack, Minutes, ...
+    key: str  # readable slug, unique within its council, e.g. "childrens-services-portfolio-plan-2020-09"
+    council: str  # "East Sussex County Council"
+    council_key: str  # "escc"
+    doc_type: str  # ontology class local name: PortfolioPlan, ScrutinyReport, AgendaPack, Minutes, ...
     title: str
     issued: date | None
-    period: tuple[int, int] | None   # plan period as (first year, last year) of financial years: 2020/21–2022/23 -> (2020, 2022)
+    period: (
+        tuple[int, int] | None
+    )  # plan period as (first year, last year) of financial years: 2020/21–2022/23 -> (2020, 2022)
     sha256: str
-    source: str              # file name the text came from
-    line_start: int          # absolute line (1-based) of lines[0] in the source file
+    source: str  # file name the text came from
+    line_start: int  # absolute line (1-based) of lines[0] in the source file
     lines: tuple[str, ...] = field(repr=False)
-    part_of: str | None = None       # key of the containing document (agenda pack parts)
+    part_of: str | None = None  # key of the containing document (agenda pack parts)
     warnings: tuple[str, ...] = ()
-    body: str = ""                   # body the paper is of or for: "Cabinet", "Audit Committee"; "" unknown
-    meeting_date: date | None = None # date of the meeting a minute or agenda records, when the opening says it
-    year: int | None = None          # year of the paper: issued.year, or the year alone when only that is known
-    source_url: str = ""             # where the paper was published (from sidecar metadata)
+    body: str = ""  # body the paper is of or for: "Cabinet", "Audit Committee"; "" unknown
+    meeting_date: date | None = None  # date of the meeting a minute or agenda records, when the opening says it
+    year: int | None = None  # year of the paper: issued.year, or the year alone when only that is known
+    source_url: str = ""  # where the paper was published (from sidecar metadata)
     pages: tuple[tuple[int, int, int], ...] = field(default=(), repr=False)  # (page, first and last printed line on it)
     #                                                  of every source line, for a paged source (PDF); () unpaged
 
@@ -59,13 +62,13 @@ class Passage:
     """A citable unit of text: heading, paragraph, list item or table row."""
 
     doc_key: str
-    ordinal: int             # position within the document, from 1
-    kind: str                # heading | paragraph | list_item | table_row
+    ordinal: int  # position within the document, from 1
+    kind: str  # heading | paragraph | list_item | table_row
     text: str
     section: tuple[str, ...]
     line_start: int
     line_end: int
-    headers: tuple[str, ...] = ()   # column headers, for table rows
+    headers: tuple[str, ...] = ()  # column headers, for table rows
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ is the regex of one titled name, for sentence patterns ("Apologies were received
 from NAME"). Honorifics come from `nlp/data/people.json`; post-nominals, plural
 titles and office words from `nlp/data/committee.json`.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,11 @@ def _top_split(text: str) -> list[str]:
 def _job_first(text: str) -> list[tuple[str, str | None]] | None:
     """'Head of Finance (Mr. S. Coughlan), Director, Roads (Ms A Lee)': the name in brackets."""
     pairs = re.findall(r"([^()]+?)\s*\(([^()]+)\)\s*[,;.]?\s*(?:and\s+)?", text)
-    if len(pairs) < 1 or not all(_TITLED.match(n.strip()) for _, n in pairs) or re.search(r"\)\s*[^\s,;.(]", text.strip()):
+    if (
+        len(pairs) < 1
+        or not all(_TITLED.match(n.strip()) for _, n in pairs)
+        or re.search(r"\)\s*[^\s,;.(]", text.strip())
+    ):
         return None
     return [(n.strip(), job.strip(" ,;")) for job, n in pairs]
 
@@ -82,7 +87,7 @@ def people(text: str) -> list[tuple[str, str | None]]:
         name, note = _chunk(chunk)
         plural = _PLURAL.match(name)
         if plural:
-            carry, name = RULES["plural_titles"][plural.group(1)], name[plural.end():]
+            carry, name = RULES["plural_titles"][plural.group(1)], name[plural.end() :]
         elif _TITLED.match(name):
             carry = None
         if (_POSTNOMINAL.match(name) or _OFFICE.match(name)) and out and out[-1][1] is None:
@@ -111,5 +116,5 @@ def is_name_list(text: str) -> bool:
 
 def person(name: str, line: int) -> PersonRef:
     """A PersonRef with the name's spaces tidied."""
-    name = re.sub(r"\b([OD][’'])\s+(?=[A-Z])", r"\1", name)     # "O’ Donoghue" wrapped at the apostrophe
+    name = re.sub(r"\b([OD][’'])\s+(?=[A-Z])", r"\1", name)  # "O’ Donoghue" wrapped at the apostrophe
     return PersonRef(squash(name), line)

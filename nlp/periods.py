@@ -5,6 +5,7 @@ UK financial years run 1 April – 31 March; academic years 1 September – 31 A
 Quarters ("Q3", "quarter 3", "third quarter") and financial-year months ("month 9",
 "M9", "period 9") of a report are read by `quarter_in` and `month_in`.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ _ACADEMIC = re.compile(r"\b(?:ac(?:ademic)?\.?\s*(?:year|yr)?)\s*$", re.I)
 @dataclass(frozen=True, order=True)
 class Period:
     start_year: int
-    kind: str = "financial"      # financial | academic
+    kind: str = "financial"  # financial | academic
 
     @property
     def label(self) -> str:
@@ -51,7 +52,7 @@ def find_periods(text: str, default_kind: str = "financial") -> list[tuple[Perio
         second = int(m.group(2)) % 100
         if (first + 1) % 100 != second:
             continue
-        kind = "academic" if _ACADEMIC.search(text[max(0, m.start() - 16):m.start()]) else default_kind
+        kind = "academic" if _ACADEMIC.search(text[max(0, m.start() - 16) : m.start()]) else default_kind
         out.append((Period(first, kind), m.start(), m.end()))
     return out
 

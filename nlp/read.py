@@ -6,6 +6,7 @@ and, for PDF, where each line is printed (page and line on it); all after that i
 A file may hold several documents (two portfolio plans back to back); each gets its
 own `Document` with its absolute line offset in the file, so citations stay exact.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,20 @@ from nlp import sidecar
 from nlp.dates import first_full_date, month_line, parse_date
 from nlp.errors import ReadError
 from nlp.formats import SUFFIXES, Converted, convert
-from nlp.identity import (HEAD_LINES, UNKNOWN_COUNCIL, body_in, built_title, council_in_head, council_key,
-                          council_mentioned, council_name, kind_label, kind_of, parse_year, read_identity)
+from nlp.identity import (
+    HEAD_LINES,
+    UNKNOWN_COUNCIL,
+    body_in,
+    built_title,
+    council_in_head,
+    council_key,
+    council_mentioned,
+    council_name,
+    kind_label,
+    kind_of,
+    parse_year,
+    read_identity,
+)
 from nlp.model import Document
 from nlp.sidecar import Sidecar
 from nlp.text import slug, squash, titlecase
@@ -102,22 +115,35 @@ def _plan(head: list[str]) -> dict | None:
             issued = _month_date("\n".join(head))
             period_txt = f"{first}/{(first + 1) % 100:02d}–{last}/{(last + 1) % 100:02d}"
             stamp = issued.strftime("%Y-%m") if issued else str(first)
-            return dict(doc_type="PortfolioPlan", title=f"{name} Portfolio Plan {period_txt}".strip(),
-                        key=f"{name} portfolio plan {stamp}", issued=issued, period=(first, last))
+            return dict(
+                doc_type="PortfolioPlan",
+                title=f"{name} Portfolio Plan {period_txt}".strip(),
+                key=f"{name} portfolio plan {stamp}",
+                issued=issued,
+                period=(first, last),
+            )
     return None
 
 
 def _report(head: list[str]) -> dict | None:
     """A committee report opening with 'Report to:', 'Date:', 'Title of report:' fields."""
-    fields = {k.strip().lower().rstrip(":"): v.strip() for k, v in
-              (l.split("\t", 1) if "\t" in l else l.split(":", 1) for l in head[:10] if ":" in l or "\t" in l)}
+    fields = {
+        k.strip().lower().rstrip(":"): v.strip()
+        for k, v in (l.split("\t", 1) if "\t" in l else l.split(":", 1) for l in head[:10] if ":" in l or "\t" in l)
+    }
     if "report to" not in fields:
         return None
     to, subject = _clean(fields["report to"]), _clean(fields.get("title of report", "report"))
     issued = first_full_date(fields.get("date", "")) or first_full_date("\n".join(head))
     doc_type = "ScrutinyReport" if "scrutiny" in to.lower() else "Report"
-    return dict(doc_type=doc_type, title=f"{to}: {subject}", key=f"{to} report {issued.isoformat() if issued else ''}",
-                issued=issued, period=None, body=body_in(to))
+    return dict(
+        doc_type=doc_type,
+        title=f"{to}: {subject}",
+        key=f"{to} report {issued.isoformat() if issued else ''}",
+        issued=issued,
+        period=None,
+        body=body_in(to),
+    )
 
 
 def _agenda(head: list[str]) -> dict | None:
@@ -125,15 +151,24 @@ def _agenda(head: list[str]) -> dict | None:
     text_head = "\n".join(head)
     if not re.search(r"^\W*agenda\W*$", text_head, re.I | re.M):
         return None
-    bodies = [_clean(l) for l in head[:30] if re.search(r"committee|panel|board", l, re.I)
-              and len(l) <= 100 and not re.search(r"\bheld\b", l, re.I)]
+    bodies = [
+        _clean(l)
+        for l in head[:30]
+        if re.search(r"committee|panel|board", l, re.I) and len(l) <= 100 and not re.search(r"\bheld\b", l, re.I)
+    ]
     body = max(bodies, key=len) if bodies else "Committee"
     body = titlecase(body) if body.isupper() else body
     issued = first_full_date(text_head)
     when = f", {issued.day} {issued.strftime('%B %Y')}" if issued else ""
-    return dict(doc_type="AgendaPack", title=f"{body} agenda pack{when}", issued=issued, period=None,
-                key=f"{body} agenda pack {issued.isoformat() if issued else ''}", body=body_in(body),
-                meeting_date=issued)
+    return dict(
+        doc_type="AgendaPack",
+        title=f"{body} agenda pack{when}",
+        issued=issued,
+        period=None,
+        key=f"{body} agenda pack {issued.isoformat() if issued else ''}",
+        body=body_in(body),
+        meeting_date=issued,
+    )
 
 
 def _generic(lines: list[str], side: Sidecar, stem: str) -> dict:
@@ -150,8 +185,17 @@ def _generic(lines: list[str], side: Sidecar, stem: str) -> dict:
     if not title:  # built from what is known; the file stem keeps undated ones apart
         title = built_title(doc_type, body, ident.meeting_date or issued, year)
         key = f"{body} {kind_label(doc_type)} {when or year or ''} {'' if when else stem}"
-    return dict(doc_type=doc_type, title=title, key=key, issued=issued, period=None, body=body,
-                meeting_date=ident.meeting_date, year=year, council=ident.council)
+    return dict(
+        doc_type=doc_type,
+        title=title,
+        key=key,
+        issued=issued,
+        period=None,
+        body=body,
+        meeting_date=ident.meeting_date,
+        year=year,
+        council=ident.council,
+    )
 
 
 def _kind(ident, side: Sidecar, stem: str) -> str:
@@ -185,10 +229,21 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Document]:
         name = name or council_name(side.council) or council_mentioned("\n".join(part))
         meta["year"] = meta.get("year") or (meta["issued"].year if meta["issued"] else None)
         sub_sha = sha if (start, end) == (0, len(lines)) else hashlib.sha256("\n".join(part).encode()).hexdigest()
-        docs.append(Document(
-            key=_key(meta.pop("key")), council=name or UNKNOWN_COUNCIL[0], council_key=council_key(name) if name else UNKNOWN_COUNCIL[1],
-            sha256=sub_sha, source=path.name, line_start=start + 1, lines=tuple(part), warnings=tuple(warnings),
-            source_url=side.url, pages=converted.pages[:len(lines)], **meta))
+        docs.append(
+            Document(
+                key=_key(meta.pop("key")),
+                council=name or UNKNOWN_COUNCIL[0],
+                council_key=council_key(name) if name else UNKNOWN_COUNCIL[1],
+                sha256=sub_sha,
+                source=path.name,
+                line_start=start + 1,
+                lines=tuple(part),
+                warnings=tuple(warnings),
+                source_url=side.url,
+                pages=converted.pages[: len(lines)],
+                **meta,
+            )
+        )
     return docs
 
 
@@ -202,8 +257,16 @@ def iter_files(paths: list[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and not sidecar.is_sidecar(f) and not any(x.startswith(".") for x in f.relative_to(p).parts)))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in SUFFIXES
+                    and not sidecar.is_sidecar(f)
+                    and not any(x.startswith(".") for x in f.relative_to(p).parts)
+                )
+            )
         elif not sidecar.is_sidecar(p):
             out.append(p)
     return out

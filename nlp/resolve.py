@@ -8,6 +8,7 @@ whose surname matches (exactly, or within a small edit distance) and whose given
 initials and title agree. Two people who share a surname but differ in initials or given
 names are never merged; a surname-only mention joins a person only when that is unambiguous.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,8 @@ from nlp.ner import entities_many, load_pipeline, normalise
 class Name:
     """A parsed person name."""
 
-    given: tuple[str, ...]     # full given names: ("Philip",)
-    initials: str              # first letters of given names and initials, in order: "PJ"
+    given: tuple[str, ...]  # full given names: ("Philip",)
+    initials: str  # first letters of given names and initials, in order: "PJ"
     surname: str
     gender: str | None = None  # from the honorific, when it tells
 
@@ -44,7 +45,7 @@ class Name:
 class _Person:
     """A cluster of names believed to be one person."""
 
-    names: Counter = field(default_factory=Counter)   # Name -> mentions
+    names: Counter = field(default_factory=Counter)  # Name -> mentions
 
     def info(self) -> tuple[str | None, str, str | None]:
         """(first given name, longest initials, gender) over the cluster."""
@@ -71,9 +72,9 @@ class _Person:
 # -- parsing --------------------------------------------------------------------------
 def _words(raw: str) -> list[str]:
     text = normalise(raw)
-    text = re.sub(r"\([^)]*\)?", " ", text)               # "(Chairman)", "(Substitute for Ms C J Cribbon)"
-    text = text.rsplit("/", 1)[-1]                          # "DCLDMH/Anne Tidmarsh"
-    text = re.sub(r"'s\b", "", text)                        # "Mrs Whittle's"
+    text = re.sub(r"\([^)]*\)?", " ", text)  # "(Chairman)", "(Substitute for Ms C J Cribbon)"
+    text = text.rsplit("/", 1)[-1]  # "DCLDMH/Anne Tidmarsh"
+    text = re.sub(r"'s\b", "", text)  # "Mrs Whittle's"
     return [w for w in re.split(r"[\s,;*]+", text) if w and any(c.isalpha() for c in w)]
 
 
@@ -169,7 +170,7 @@ def same_person_candidates(names: Iterable[str]) -> list[tuple[str, str]]:
     parsed = sorted({n: parse_name(n) for n in names if parse_name(n)}.items())
     pairs = []
     for i, (a, na) in enumerate(parsed):
-        for b, nb in parsed[i + 1:]:
+        for b, nb in parsed[i + 1 :]:
             initials_agree = not na.initials or not nb.initials or na.initials[0] == nb.initials[0]
             close = surnames_close(na.surname, nb.surname) and initials_agree
             if close or Levenshtein.distance(a.lower(), b.lower()) <= 2:

@@ -4,6 +4,7 @@ Every passage keeps its section path (the headings above it) and its exact line 
 in the source file. Table rows keep their column headers; a table continued on the
 next page without a header row inherits the previous header.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,9 @@ _LIST = re.compile(r"^\s*(?:[-•*▪●◦❖]\s+|\(?[ivx]{1,4}\)\s+|\(?[a-z]\)
 _NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
 _ENDS = re.compile(r"[.!?:;]['’\"”)]?\s*$")
-MAX_WRAP = 130        # PDF text wrapped at a page's width: lines no longer than this …
-WRAPPED_SHARE = 0.2   # … and at least this share of them stopping near it mid-sentence
-MAX_PASSAGE = 5000    # characters: a longer passage is cut into pieces, so no later stage meets a giant string
+MAX_WRAP = 130  # PDF text wrapped at a page's width: lines no longer than this …
+WRAPPED_SHARE = 0.2  # … and at least this share of them stopping near it mid-sentence
+MAX_PASSAGE = 5000  # characters: a longer passage is cut into pieces, so no later stage meets a giant string
 _NUMERIC = re.compile(r"^(?:[\s(£$-]*[\d.,]+%?\)?|\d{1,2}/\d{1,2}/\d{2,4}|[-–*]+|n/?a)\s*$", re.I)
 
 
@@ -100,8 +101,13 @@ def _cell_run(cells: list[list[tuple[int, str]]]) -> Iterator[list[tuple[int, st
 
 def _continues(prev: list[tuple[int, str]], block: list[tuple[int, str]], width: int) -> bool:
     last, first = prev[-1][1].rstrip(), block[0][1]
-    return "\t" not in last + first and len(last) >= 0.75 * width and not _ENDS.search(last) \
-        and not _LIST.match(first) and not _NUMBERED.match(first)
+    return (
+        "\t" not in last + first
+        and len(last) >= 0.75 * width
+        and not _ENDS.search(last)
+        and not _LIST.match(first)
+        and not _NUMBERED.match(first)
+    )
 
 
 def _is_heading(block: list[tuple[int, str]]) -> bool:
@@ -128,8 +134,12 @@ def _header_like(cells: list[str]) -> bool:
 def _count_header_rows(block, last_headers: tuple[str, ...]) -> int:
     """How many leading rows of a tab block are headers (captions included)."""
     first = _cells(block[0][1])
-    if last_headers and first != list(last_headers) and abs(len(first) - len(last_headers)) <= 1 \
-            and not _header_like(first[:1] + first[2:]):
+    if (
+        last_headers
+        and first != list(last_headers)
+        and abs(len(first) - len(last_headers)) <= 1
+        and not _header_like(first[:1] + first[2:])
+    ):
         return 0  # a continuation of the previous table
     k, seen_header = 0, False
     while k < min(4, len(block) - 1):

@@ -3,6 +3,7 @@
 A sidecar holds `- Council: …`, `- Kind: …`, `- Date: …`, `- Source URL: …` lines about
 its document. It is not a document itself; its fields fill what the text leaves unsaid.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,10 +50,18 @@ def parse(text: str) -> Sidecar:
         m = _FIELD.match(line)
         if m:
             fields.setdefault(m.group(1).strip().lower(), m.group(2))
-    urls = [_URL.search(v).group(0).rstrip(").,") for k, v in fields.items()
-            if _URL.search(v) and re.search(r"url|source|original|link", k)]
-    return Sidecar(council=fields.get("council", ""), kind=fields.get("kind", fields.get("type", "")),
-                   date=fields.get("date", ""), title=fields.get("title", ""), url=urls[0] if urls else "")
+    urls = [
+        _URL.search(v).group(0).rstrip(").,")
+        for k, v in fields.items()
+        if _URL.search(v) and re.search(r"url|source|original|link", k)
+    ]
+    return Sidecar(
+        council=fields.get("council", ""),
+        kind=fields.get("kind", fields.get("type", "")),
+        date=fields.get("date", ""),
+        title=fields.get("title", ""),
+        url=urls[0] if urls else "",
+    )
 
 
 def load(doc: Path) -> Sidecar:

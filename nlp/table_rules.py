@@ -3,6 +3,7 @@
 Header words, value kinds, column roles, units, areas and statuses are data: each
 entry is a regex (compiled case-insensitively) or a list of (name, regex) pairs.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ page break continues the table, and columns get a period × kind from their head
 ("2021/22 Target"). Cell values are read by `nlp.cells`; rules (header words, kinds,
 roles) live in `nlp/data/tables.json` (see `nlp.table_rules`).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,16 +23,16 @@ class Column:
     index: int
     header: str
     period: Period | None = None
-    kind: str | None = None      # value-kind concept name: Outturn, Target, Gross, ...
-    role: str | None = None      # lead_member, label, summary, project, ...
+    kind: str | None = None  # value-kind concept name: Outturn, Target, Gross, ...
+    role: str | None = None  # lead_member, label, summary, project, ...
 
 
 @dataclass(frozen=True)
 class Row:
-    line: int                    # absolute source line
-    cells: tuple[str, ...]       # cleaned text
-    raw: tuple[str, ...]         # as written, HTML kept
-    group: bool = False          # one filled cell heading the rows below it
+    line: int  # absolute source line
+    cells: tuple[str, ...]  # cleaned text
+    raw: tuple[str, ...]  # as written, HTML kept
+    group: bool = False  # one filled cell heading the rows below it
 
     def cell(self, i: int | None) -> str:
         return self.cells[i] if i is not None and i < len(self.cells) else ""
@@ -48,10 +49,10 @@ class Row:
 class Table:
     line_start: int
     line_end: int
-    caption: str                 # one-cell title rows inside the block ("Revenue Budget £000")
-    heading: str                 # the text line directly above the table (blank lines between at most)
+    caption: str  # one-cell title rows inside the block ("Revenue Budget £000")
+    heading: str  # the text line directly above the table (blank lines between at most)
     columns: tuple[Column, ...]
-    rows: tuple[Row, ...]        # body rows, across page continuations
+    rows: tuple[Row, ...]  # body rows, across page continuations
     header_lines: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()  # footnotes right after the table ("** Rolling programme ...")
 
@@ -108,8 +109,11 @@ def _data_like(cell: str) -> bool:
 def is_header(cells: list[str]) -> bool:
     """Two or more short cells without values, at least one a header word or a period."""
     filled = [c for c in cells if c]
-    return (len(filled) >= 2 and all(len(c) <= 90 and not _data_like(c) for c in filled)
-            and any(rules()["header_words"].search(c) or parse_period(c) for c in filled))
+    return (
+        len(filled) >= 2
+        and all(len(c) <= 90 and not _data_like(c) for c in filled)
+        and any(rules()["header_words"].search(c) or parse_period(c) for c in filled)
+    )
 
 
 def merge_header_rows(top: list[str], sub: list[str]) -> list[str]:
@@ -124,8 +128,7 @@ def merge_header_rows(top: list[str], sub: list[str]) -> list[str]:
 
 def column(index: int, header: str) -> Column:
     period = parse_period(header)
-    return Column(index, header, period, first_match(header, "kinds"),
-                  None if period else first_match(header, "roles"))
+    return Column(index, header, period, first_match(header, "kinds"), None if period else first_match(header, "roles"))
 
 
 def _split_block(block: list[tuple[int, str]]) -> tuple[str, list[list[str]], tuple[int, ...], list]:
@@ -190,17 +193,31 @@ def find_tables(numbered: list[tuple[int, str]]) -> list[Table]:
         for sub in heads[1:]:
             header = merge_header_rows(header, sub)
         above = _text_above(numbered, i)
-        body_rows = tuple(Row(n, tuple(c), tuple(r), sum(bool(x) for x in c) == 1 and len(c) > 2)
-                          for n, c, r in body)
-        continues = tables and above is None and prev_header is not None and (
-            header == prev_header or (not header and body and len(body[0][1]) == len(tables[-1].columns)))
+        body_rows = tuple(Row(n, tuple(c), tuple(r), sum(bool(x) for x in c) == 1 and len(c) > 2) for n, c, r in body)
+        continues = (
+            tables
+            and above is None
+            and prev_header is not None
+            and (header == prev_header or (not header and body and len(body[0][1]) == len(tables[-1].columns)))
+        )
         if continues:
             t = tables[-1]
-            tables[-1] = Table(t.line_start, block[-1][0], t.caption, t.heading, t.columns, t.rows + body_rows,
-                               t.header_lines + head_lines, _notes_below(numbered, j))
+            tables[-1] = Table(
+                t.line_start,
+                block[-1][0],
+                t.caption,
+                t.heading,
+                t.columns,
+                t.rows + body_rows,
+                t.header_lines + head_lines,
+                _notes_below(numbered, j),
+            )
             continue
         cols = tuple(column(c, h) for c, h in enumerate(header))
-        tables.append(Table(block[0][0], block[-1][0], caption, above or "", cols, body_rows,
-                            head_lines, _notes_below(numbered, j)))
+        tables.append(
+            Table(
+                block[0][0], block[-1][0], caption, above or "", cols, body_rows, head_lines, _notes_below(numbered, j)
+            )
+        )
         prev_header = header or None
     return tables

@@ -1,4 +1,5 @@
 """Text normalisation shared by every stage: spaces, HTML tags, slugs and title case."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 One tokenizer serves the passage index (BM25), question parsing and answer scoring, so a
 word is the same token wherever it is compared.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,9 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 
-STOP_WORDS = frozenset("""a an and are as at be been but by can could did do does for from had has have how i if in
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i if in
 into is it its many may much of on or our per shall should so than that the their them then there these they this
-those to us was we were what when where which while who whom whose why will with would you your""".split())
+those to us was we were what when where which while who whom whose why will with would you your""".split()
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/.][0-9]+)*")  # "2016/17" and "95.5" stay one token
 _SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ies", "ed", "es", "s")
 _IRREGULAR = {"led": "lead", "children": "child", "people": "person", "women": "woman", "men": "man"}
@@ -42,7 +45,7 @@ def spelt_out(text: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for n in range(2, 6):
         for i in range(len(words) - n + 1):
-            run = words[i:i + n]
+            run = words[i : i + n]
             if any(w.isupper() for w in run):
                 continue
             out.setdefault("".join(w[0].lower() for w in run), set(tokens(" ".join(run))))

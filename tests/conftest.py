@@ -1,4 +1,5 @@
 """Session fixtures: the seeds are ingested once into a temporary data directory."""
+
 import os
 
 import pytest
@@ -12,6 +13,7 @@ from tests.data import SEEDS  # noqa: E402
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory):
     from kg.engine import Engine
+
     e = Engine.open(tmp_path_factory.mktemp("councilkg"))
     report = e.ingest([SEEDS])
     assert not report.errors, report.errors
@@ -22,6 +24,7 @@ def engine(tmp_path_factory):
 def client(engine):
     from fastapi.testclient import TestClient
     from api.app import create_app
+
     with TestClient(create_app(engine)) as c:
         yield c
 

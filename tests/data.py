@@ -1,4 +1,5 @@
 """Constants shared by the tests: paths, IRIs and counts read off the seed documents."""
+
 import re
 from pathlib import Path
 
@@ -24,7 +25,7 @@ PORTFOLIO_PLANS = {CHILDREN_SEPT, CHILDREN_OCT, ASCH_2020, ASCSC_2017}
 
 # the web pages (tests/test_pages.py, tests/test_browser.py)
 LAC_QUESTION = "What was the 2019/20 outturn for the rate of Looked After Children per 10,000 children?"
-LAC_MEASURE = CHILDREN_OCT + "/measure/24"   # "Rate of Looked After Children (per 10,000 children)", line 352 of 002
+LAC_MEASURE = CHILDREN_OCT + "/measure/24"  # "Rate of Looked After Children (per 10,000 children)", line 352 of 002
 KENT_MEETING_JAN = BASE + "meeting/kcc/childrens-social-care-and-health-cabinet-committee/2016-01-22"
 
 

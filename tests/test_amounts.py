@@ -1,4 +1,5 @@
 """Money and labelled numbers in prose and in tables of any layout (issue 9 item 3)."""
+
 from decimal import Decimal
 
 import pytest
@@ -33,18 +34,21 @@ def test_one_parser_reads_every_written_amount():
     assert (quarter_in("Q3"), quarter_in("third quarter"), month_in("Month 9"), month_in("Item 9")) == (3, 3, 9, None)
 
 
-@pytest.mark.parametrize("text, number, unit, currency, label", [
-    ("£312.6m", Decimal("312600000"), "GBP", "GBP", "Aggregate External Finance"),
-    ("3.1%", Decimal("3.1"), "Percent", None, "increase"),
-    ("£1,701.52", Decimal("1701.52"), "GBP", "GBP", "Band D charge"),
-    ("£14.5 million", Decimal("14500000"), "GBP", "GBP", "budget gap"),
-    ("£8k", Decimal("8000"), "GBP", "GBP", "reserves"),
-    ("£1.2bn", Decimal("1200000000"), "GBP", "GBP", "net revenue budget"),
-    ("(£0.4m)", Decimal("-400000"), "GBP", "GBP", "Savings"),
-    ("€1.75 million", Decimal("1750000"), "EUR", "EUR", "grant for coastal flood defences"),
-    ("41,306.20", Decimal("41306.2"), "Count", None, "Council Tax Base"),
-    ("£0.9m", Decimal("900000"), "GBP", "GBP", "underspend"),
-])
+@pytest.mark.parametrize(
+    "text, number, unit, currency, label",
+    [
+        ("£312.6m", Decimal("312600000"), "GBP", "GBP", "Aggregate External Finance"),
+        ("3.1%", Decimal("3.1"), "Percent", None, "increase"),
+        ("£1,701.52", Decimal("1701.52"), "GBP", "GBP", "Band D charge"),
+        ("£14.5 million", Decimal("14500000"), "GBP", "GBP", "budget gap"),
+        ("£8k", Decimal("8000"), "GBP", "GBP", "reserves"),
+        ("£1.2bn", Decimal("1200000000"), "GBP", "GBP", "net revenue budget"),
+        ("(£0.4m)", Decimal("-400000"), "GBP", "GBP", "Savings"),
+        ("€1.75 million", Decimal("1750000"), "EUR", "EUR", "grant for coastal flood defences"),
+        ("41,306.20", Decimal("41306.2"), "Count", None, "Council Tax Base"),
+        ("£0.9m", Decimal("900000"), "GBP", "GBP", "underspend"),
+    ],
+)
 def test_prose_amounts(text, number, unit, currency, label):
     a = by_text(amounts("money_prose_councils.txt"), text)
     assert (a.number, a.unit, a.currency, a.label) == (number, unit, currency, label)
@@ -64,16 +68,19 @@ def test_prose_variance_at_a_quarter_and_its_comparison():
     found = [a for a in amounts("money_monitoring_quarters.txt") if a.cell is None]
     assert [(a.text, a.label, a.quarter, a.direction, a.period) for a in found] == [
         ("£3.2m", "adverse variance at quarter 3", 3, "Adverse", Period(2024)),
-        ("£2.67m", "adverse variance at quarter 2", 2, "Adverse", Period(2024))]
+        ("£2.67m", "adverse variance at quarter 2", 2, "Adverse", Period(2024)),
+    ]
 
 
 def test_thousands_table_with_bracketed_negatives():
     found = [a for a in amounts("money_budget_thousands.txt") if a.cell]
     assert len(found) == 12
     corp = [(a.text, a.number, a.period, a.column) for a in found if a.label == "Corporate Items"]
-    assert corp == [("(1,234)", Decimal(-1234000), Period(2024), "2024/25 Original"),
-                    ("(1,410)", Decimal(-1410000), Period(2025), "2025/26 Draft"),
-                    ("(176)", Decimal(-176000), None, "Change")]
+    assert corp == [
+        ("(1,234)", Decimal(-1234000), Period(2024), "2024/25 Original"),
+        ("(1,410)", Decimal(-1410000), Period(2025), "2025/26 Draft"),
+        ("(176)", Decimal(-176000), None, "Change"),
+    ]
     assert {(a.unit, a.currency) for a in found} == {("GBP", "GBP")}
     prose = [a for a in amounts("money_budget_thousands.txt") if a.cell is None]
     assert [(a.text, a.number, a.label) for a in prose] == [("£5.738m", Decimal(5738000), "net budget requirement")]
@@ -82,8 +89,10 @@ def test_thousands_table_with_bracketed_negatives():
 def test_quarter_columns_and_rag_column():
     found = [a for a in amounts("money_monitoring_quarters.txt") if a.cell and a.label == "People"]
     assert [(a.text, a.number, a.quarter, a.kind) for a in found if a.kind != "RAG"] == [
-        ("1.20", Decimal(1200000), 1, "Forecast"), ("1.85", Decimal(1850000), 2, "Forecast"),
-        ("2.30", Decimal(2300000), 3, "Forecast")]
+        ("1.20", Decimal(1200000), 1, "Forecast"),
+        ("1.85", Decimal(1850000), 2, "Forecast"),
+        ("2.30", Decimal(2300000), 3, "Forecast"),
+    ]
     (rag,) = [a for a in found if a.kind == "RAG"]
     assert (rag.text, rag.rag, rag.number) == ("R", "Red", None)
     place_q3 = [a for a in amounts("money_monitoring_quarters.txt") if a.label == "Place" and a.quarter == 3]

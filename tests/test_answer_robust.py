@@ -1,5 +1,6 @@
 """Question answering where the documents have no answer, on hostile input, and on a plan it was
 not tuned on (the hand-written Northshire fixture, BM25 only)."""
+
 import re
 
 import pytest
@@ -27,21 +28,34 @@ def test_no_answer_in_the_documents_is_said_plainly(engine, question):
     assert r["citations"]  # the best passages are still shown
 
 
-@pytest.mark.parametrize("question", [
-    "Who is the Lead Member for Children and Families in Surrey County Council?",
-    "Who is the Lead Member for Children and Families in Lancashire?",
-    "What are Borsetshire County Council's priority outcomes?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the Lead Member for Children and Families in Surrey County Council?",
+        "Who is the Lead Member for Children and Families in Lancashire?",
+        "What are Borsetshire County Council's priority outcomes?",
+    ],
+)
 def test_a_council_the_store_does_not_hold_is_not_found(engine, question):
     r = engine.ask(question)
     assert r["answer"] == NOT_FOUND
     assert not r["sparql"]  # nothing of another council's graph is offered as the answer
 
 
-HOSTILE = ["", "   \t\n ", "x" * 10_000, "'; DROP ALL; SELECT", "<script>alert('x')</script>",
-           "Pwy yw'r Aelod Arweiniol dros Blant a Theuluoedd?", "谁是儿童和家庭的首席成员？", "🎉🙂🎉",
-           "Who is the Lead Member\x00 for Children and Families?", "SELECT * WHERE { ?s ?p ?o }",
-           "?" * 300, "2020/21 2020/21 2020/21"]
+HOSTILE = [
+    "",
+    "   \t\n ",
+    "x" * 10_000,
+    "'; DROP ALL; SELECT",
+    "<script>alert('x')</script>",
+    "Pwy yw'r Aelod Arweiniol dros Blant a Theuluoedd?",
+    "谁是儿童和家庭的首席成员？",
+    "🎉🙂🎉",
+    "Who is the Lead Member\x00 for Children and Families?",
+    "SELECT * WHERE { ?s ?p ?o }",
+    "?" * 300,
+    "2020/21 2020/21 2020/21",
+]
 
 
 @pytest.mark.parametrize("q", HOSTILE, ids=range(len(HOSTILE)))
@@ -78,30 +92,56 @@ def test_any_text_keeps_the_json_contract(client, text):
 @pytest.fixture(scope="module")
 def northshire(tmp_path_factory):
     from kg.engine import Engine
+
     e = Engine.open(tmp_path_factory.mktemp("northshire"), embed=False)
     assert not e.ingest([FIXTURES / "plan_northshire.txt"]).errors
     return e
 
 
 NORTHSHIRE = [
-    ("What is the 2024/25 target for the percentage of household waste sent for reuse, recycling or composting?", "≥52%",
-     "Percentage of household waste sent for reuse"),
-    ("What was the 2022/23 outturn for kilograms of residual household waste per household?", "571", "Kilograms of residual"),
-    ("What was the 2021/22 outturn for the rate of people killed or seriously injured per 100,000 population?", "33.2",
-     "killed or seriously injured"),
+    (
+        "What is the 2024/25 target for the percentage of household waste sent for reuse, recycling or composting?",
+        "≥52%",
+        "Percentage of household waste sent for reuse",
+    ),
+    (
+        "What was the 2022/23 outturn for kilograms of residual household waste per household?",
+        "571",
+        "Kilograms of residual",
+    ),
+    (
+        "What was the 2021/22 outturn for the rate of people killed or seriously injured per 100,000 population?",
+        "33.2",
+        "killed or seriously injured",
+    ),
     ("How many tonnes of CO2 were emitted from council buildings in 2022/23?", "4,560", "Tonnes of CO2"),
-    ("Who is the lead member for the measure on the rate of people killed or seriously injured on the roads?", "Raj Patel",
-     "killed or seriously injured"),
-    ("Which councillor is responsible for the measure on household waste sent for recycling?", "Ada Green",
-     "Percentage of household waste"),
-    ("Which delivery outcomes does the percentage of pupils walking or cycling to school contribute to?", "4, 5 and 6",
-     "Percentage of pupils walking or cycling"),
+    (
+        "Who is the lead member for the measure on the rate of people killed or seriously injured on the roads?",
+        "Raj Patel",
+        "killed or seriously injured",
+    ),
+    (
+        "Which councillor is responsible for the measure on household waste sent for recycling?",
+        "Ada Green",
+        "Percentage of household waste",
+    ),
+    (
+        "Which delivery outcomes does the percentage of pupils walking or cycling to school contribute to?",
+        "4, 5 and 6",
+        "Percentage of pupils walking or cycling",
+    ),
     ("What was the 2023/24 net budget for Waste Services?", "40,500", "Waste Services\t41,200"),
     ("What is the 2022/23 gross budget for Highways?", "28,750", "Highways\t28,750"),
-    ("When is procurement work for the Street lighting maintenance contract estimated to begin?", "2023-06-15",
-     "Street lighting maintenance"),
-    ("When does the new Household Waste Recycling Centres operation contract start?", "2024-04-01",
-     "Household Waste Recycling Centres operation"),
+    (
+        "When is procurement work for the Street lighting maintenance contract estimated to begin?",
+        "2023-06-15",
+        "Street lighting maintenance",
+    ),
+    (
+        "When does the new Household Waste Recycling Centres operation contract start?",
+        "2024-04-01",
+        "Household Waste Recycling Centres operation",
+    ),
 ]
 
 
@@ -113,19 +153,28 @@ def test_unseen_plan_structured(northshire, question, answer, evidence):
     assert r["nodes"] and r["sparql"]
 
 
-@pytest.mark.parametrize("question,answer", [
-    ("What are Northshire County Council's priority outcomes?", "a cleaner, greener county; and keeping roads safe"),
-    ("What is Northshire County Council responsible for?", "waste disposal, highways and the natural environment"),
-])
+@pytest.mark.parametrize(
+    "question,answer",
+    [
+        (
+            "What are Northshire County Council's priority outcomes?",
+            "a cleaner, greener county; and keeping roads safe",
+        ),
+        ("What is Northshire County Council responsible for?", "waste disposal, highways and the natural environment"),
+    ],
+)
 def test_unseen_plan_from_passages(northshire, question, answer):
     r = northshire.ask(question)
     assert said(answer, r["answer"]) and len(r["answer"]) <= MAX_ANSWER
 
 
-@pytest.mark.parametrize("question", [
-    "What is the 2030/31 target for kilometres of new cycle lanes opened?",
-    "Who is the Lead Member for Children and Families?",  # the plan has lead members, none for this remit
-    "What was the 2020/21 net budget for Waste Services?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the 2030/31 target for kilometres of new cycle lanes opened?",
+        "Who is the Lead Member for Children and Families?",  # the plan has lead members, none for this remit
+        "What was the 2020/21 net budget for Waste Services?",
+    ],
+)
 def test_unseen_plan_not_found(northshire, question):
     assert northshire.ask(question)["answer"] == NOT_FOUND

@@ -1,6 +1,7 @@
 """The corpus boundary (issue 14): /ingest reads only document files inside the corpus roots, never through a
 symlink out of one, and only for the owner's CLI (loopback and the request token); the Host header must name
 the server."""
+
 import json
 import os
 import shutil
@@ -11,8 +12,8 @@ from api.guard import host_name, read_token, served_hosts
 from kg.corpus import admitted, corpus_roots, remember_roots
 from tests.data import FIXTURES
 
-SECRET = "zanzibarquokka"   # a word only the file outside the corpus holds
-DOCS_FROM_MINUTES = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d ckg:sourceFile \"minutes.txt\" }"
+SECRET = "zanzibarquokka"  # a word only the file outside the corpus holds
+DOCS_FROM_MINUTES = 'SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d ckg:sourceFile "minutes.txt" }'
 SECRET_TEXT = f'SELECT (COUNT(*) AS ?n) WHERE {{ ?p ckg:text ?t FILTER(CONTAINS(?t, "{SECRET}")) }}'
 
 
@@ -34,6 +35,7 @@ def served(corpus, tmp_path_factory):
 
     from api.app import create_app
     from kg.engine import Engine
+
     engine = Engine.open(tmp_path_factory.mktemp("data"), embed=False, corpus_roots=str(corpus[0]))
     with TestClient(create_app(engine)) as c:
         yield c, engine, read_token(engine.data)
@@ -88,9 +90,11 @@ def test_a_root_ingests_its_documents_and_skips_links_out_and_other_types(served
     status, body = ingest(client, token, corpus[0])
     assert status == 200, body
     assert [(d["source"], d["status"]) for d in body["documents"]] == [("minutes.txt", "added")]
-    assert body["warnings"][:2] == [f"{corpus[0] / 'leak.txt'}: skipped, a link to a file outside the corpus roots",
-                                    f"{corpus[0] / 'notes'}: skipped, not a document type "
-                                    "(.docm, .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt, .xhtml)"]
+    assert body["warnings"][:2] == [
+        f"{corpus[0] / 'leak.txt'}: skipped, a link to a file outside the corpus roots",
+        f"{corpus[0] / 'notes'}: skipped, not a document type "
+        "(.docm, .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt, .xhtml)",
+    ]
     assert count(client, DOCS_FROM_MINUTES) == 1  # the query workers moved to the new snapshot at once
     assert count(client, SECRET_TEXT) == 0
     assert client.get("/search", params={"q": SECRET}).json()["results"] == []
@@ -109,6 +113,7 @@ def test_the_host_header_must_name_the_server(served):
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+
     c = TestClient(create_app(served[1], host="127.0.0.1"), base_url="http://127.0.0.1:8000")
     assert c.get("/health").status_code == 200
     assert c.get("/health", headers={"host": "localhost:8000"}).status_code == 200
@@ -118,8 +123,15 @@ def test_the_host_header_must_name_the_server(served):
 
 def test_served_host_names():
     assert served_hosts("127.0.0.1", "") == {"localhost", "127.0.0.1", "::1"}
-    assert served_hosts("127.0.0.1", "kg.example.org, Data.Example.org") == \
-        {"localhost", "127.0.0.1", "::1", "kg.example.org", "data.example.org"}
+    assert served_hosts("127.0.0.1", "kg.example.org, Data.Example.org") == {
+        "localhost",
+        "127.0.0.1",
+        "::1",
+        "kg.example.org",
+        "data.example.org",
+    }
     assert served_hosts("127.0.0.1", "*") is None and served_hosts(None, "") is None
-    assert {host_name("example.org:8000"), host_name("[::1]:8000"), host_name("::1"), host_name("Example.ORG")} == \
-        {"example.org", "::1"}
+    assert {host_name("example.org:8000"), host_name("[::1]:8000"), host_name("::1"), host_name("Example.ORG")} == {
+        "example.org",
+        "::1",
+    }

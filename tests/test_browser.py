@@ -3,6 +3,7 @@
 One server (uvicorn in a thread, over the session's seed store) and one browser serve the whole
 module. Each test saves a screenshot of its page under docs/screenshots/ (shown in the README).
 """
+
 import shutil
 import socket
 import threading
@@ -15,13 +16,24 @@ import pytest
 from tests.data import BASE, KENT_MEETING_JAN, LAC_MEASURE, LAC_QUESTION, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = ROOT / "docs" / "screenshots"
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make setup installs it)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make setup installs it)"
+    ),
+]
 
 
 def local(iri: str) -> str:
@@ -34,6 +46,7 @@ def server(engine):
     import uvicorn
 
     from api.app import create_app
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -52,6 +65,7 @@ def server(engine):
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -81,6 +95,7 @@ def ask(page, question: str) -> None:
 
 def test_asking_shows_the_answer_a_marked_source_and_node_links(page):
     from playwright.sync_api import expect
+
     ask(page, LAC_QUESTION)
     expect(page.locator(".answer-text")).to_contain_text("56.5 (outturn, 2019/20)")
     expect(page.locator("li.citation").first.locator("td.hit mark")).to_have_text("56.5 601 children")
@@ -93,6 +108,7 @@ def test_asking_shows_the_answer_a_marked_source_and_node_links(page):
 
 def test_a_citation_leads_to_its_line_in_the_document(page):
     from playwright.sync_api import expect
+
     ask(page, LAC_QUESTION)
     page.locator("li.citation").first.locator("a.lines").click()
     page.wait_for_url("**/documents/escc/childrens-services-portfolio-plan-2020-10#L352")
@@ -105,6 +121,7 @@ def test_a_citation_leads_to_its_line_in_the_document(page):
 
 def test_a_measure_page_draws_its_chart(page):
     from playwright.sync_api import expect
+
     page.goto(local(LAC_MEASURE))
     page.wait_for_selector("#chart .main-svg")
     traces = page.evaluate("document.getElementById('chart').data.map(t => t.name)")
@@ -116,6 +133,7 @@ def test_a_measure_page_draws_its_chart(page):
 
 def test_the_workbench_runs_a_saved_query(page):
     from playwright.sync_api import expect
+
     page.goto("/sparql")  # a browser asking for /sparql gets the workbench
     saved = page.locator("aside details", has_text="Who attended a meeting")
     saved.locator("summary").click()
@@ -130,8 +148,15 @@ def test_the_workbench_runs_a_saved_query(page):
 def test_pages_fit_a_phone(browser, server):
     context = browser.new_context(viewport=PHONE, base_url=server)
     page = context.new_page()
-    for url in ["/?" + urlencode({"q": LAC_QUESTION}), "/documents", "/documents/escc/childrens-services-portfolio-plan-2020-10",
-                local(LAC_MEASURE), local(KENT_MEETING_JAN), "/workbench", "/docs"]:
+    for url in [
+        "/?" + urlencode({"q": LAC_QUESTION}),
+        "/documents",
+        "/documents/escc/childrens-services-portfolio-plan-2020-10",
+        local(LAC_MEASURE),
+        local(KENT_MEETING_JAN),
+        "/workbench",
+        "/docs",
+    ]:
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (url, width)
@@ -142,6 +167,7 @@ def test_pages_fit_a_phone(browser, server):
 
 def test_the_ask_form_by_keyboard_alone(page):
     from playwright.sync_api import expect
+
     page.goto("/")
     for _ in range(12):
         page.keyboard.press("Tab")
@@ -155,6 +181,7 @@ def test_the_ask_form_by_keyboard_alone(page):
 
 def test_every_page_works_without_javascript(browser, server):
     from playwright.sync_api import expect
+
     context = browser.new_context(viewport=WIDE, base_url=server, java_script_enabled=False)
     page = context.new_page()
     ask(page, LAC_QUESTION)

@@ -1,5 +1,6 @@
 """The councilkg command line: through typer's CliRunner on the session store, and as real
 processes beside a live `councilkg serve` that holds its store."""
+
 import json
 import os
 import socket
@@ -30,8 +31,17 @@ def same_engine(engine, monkeypatch):
 
 
 def test_sparql_json_is_standard_results_json(engine):
-    r = runner.invoke(app, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?d a ckg:PortfolioPlan }", "--format", "json",
-                            "--data", str(engine.data)])
+    r = runner.invoke(
+        app,
+        [
+            "sparql",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?d a ckg:PortfolioPlan }",
+            "--format",
+            "json",
+            "--data",
+            str(engine.data),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["results"]["bindings"][0]["n"]["value"] == "4"
 
@@ -49,7 +59,9 @@ def test_bad_query_exits_non_zero(engine):
 
 
 def test_ask_prints_answer_and_sources(engine):
-    r = runner.invoke(app, ["ask", "When was the new East Sussex drug and alcohol service launched?", "--data", str(engine.data)])
+    r = runner.invoke(
+        app, ["ask", "When was the new East Sussex drug and alcohol service launched?", "--data", str(engine.data)]
+    )
     assert r.exit_code == 0 and "lines" in r.stdout and "June 2019" in r.stdout
 
 
@@ -77,22 +89,26 @@ def test_a_saved_query_runs_by_name_with_parameters_bound(engine):
     assert r.exit_code == 0 and values == {"3"}
 
 
-@pytest.mark.parametrize("args, message", [
-    (["sparql", "@missing.rq"], "cannot read the query file 'missing.rq': No such file or directory"),
-    (["sparql", "SELECT * {}", "--format", "xls"], "unknown format 'xls'"),
-    (["queries", "no-such-query"], "no saved query 'no-such-query'"),
-    (["queries", "red-indicators", "--bind", "colour=red"], "red-indicators has no parameter ?colour"),
-    (["queries", "red-indicators", "--bind", "doc"], "write VAR=VALUE"),
-    (["queries", "ask-delivery-outcome", "--bind", "n=three"], "?n wants a whole number, not 'three'"),
-    (["queries", "--bind", "n=3"], "--bind needs the name of the query to run"),
-    (["ask", "  "], "give a question"),
-    (["search", "adoption", "--mode", "fuzzy"], "unknown mode 'fuzzy'"),
-    (["export", "--format", "xml"], "unknown format 'xml'"),
-    (["ingest", "no/such/file.txt"], "no such file or directory: no/such/file.txt"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["sparql", "@missing.rq"], "cannot read the query file 'missing.rq': No such file or directory"),
+        (["sparql", "SELECT * {}", "--format", "xls"], "unknown format 'xls'"),
+        (["queries", "no-such-query"], "no saved query 'no-such-query'"),
+        (["queries", "red-indicators", "--bind", "colour=red"], "red-indicators has no parameter ?colour"),
+        (["queries", "red-indicators", "--bind", "doc"], "write VAR=VALUE"),
+        (["queries", "ask-delivery-outcome", "--bind", "n=three"], "?n wants a whole number, not 'three'"),
+        (["queries", "--bind", "n=3"], "--bind needs the name of the query to run"),
+        (["ask", "  "], "give a question"),
+        (["search", "adoption", "--mode", "fuzzy"], "unknown mode 'fuzzy'"),
+        (["export", "--format", "xml"], "unknown format 'xml'"),
+        (["ingest", "no/such/file.txt"], "no such file or directory: no/such/file.txt"),
+    ],
+)
 def test_bad_arguments_fail_on_one_line_before_the_store_opens(monkeypatch, args, message):
     def never(_data):
         raise AssertionError("the store was opened")
+
     monkeypatch.setattr(api.cli, "_reader", never)
     monkeypatch.setattr(api.cli, "_engine", never)
     r = runner.invoke(app, args)
@@ -112,8 +128,12 @@ class Served:
             self.port = s.getsockname()[1]
         self.data = data
         self.env = {**os.environ, "COUNCILKG_DATA": str(data), "COUNCILKG_EMBED": "0"}
-        self.process = subprocess.Popen([str(COUNCILKG), "serve", "--port", str(self.port)], env=self.env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [str(COUNCILKG), "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(240):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2)
@@ -150,17 +170,23 @@ def test_ingest_while_serving_goes_through_the_server(served):
 
 
 def test_sparql_and_saved_queries_while_serving(served):
-    r = served.run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?m a ckg:Measure ; ckg:ragRating ckg:Red }",
-                   "--format", "csv")
+    r = served.run(
+        "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?m a ckg:Measure ; ckg:ragRating ckg:Red }", "--format", "csv"
+    )
     assert r.returncode == 0, r.stderr
     assert "held by the server" in r.stderr and r.stdout.split() == ["n", "8"]
     r = served.run("queries", "red-indicators", "--bind", f"indicator={ADOPTED}", "--format", "json")
     rows = json.loads(r.stdout)["results"]["bindings"]
     assert r.returncode == 0, r.stderr
     assert [(b["code"]["value"], b["indicator"]["value"], b["valueText"]["value"]) for b in rows] == [
-        ("31", ADOPTED, "9.5% R")]
-    r = served.run("sparql", "CONSTRUCT { ?m rdfs:label ?l } WHERE { ?m ckg:ragRating ckg:Red ; a ckg:Measure ; rdfs:label ?l }",
-                   "--format", "json")  # a graph comes back as Turtle
+        ("31", ADOPTED, "9.5% R")
+    ]
+    r = served.run(
+        "sparql",
+        "CONSTRUCT { ?m rdfs:label ?l } WHERE { ?m ckg:ragRating ckg:Red ; a ckg:Measure ; rdfs:label ?l }",
+        "--format",
+        "json",
+    )  # a graph comes back as Turtle
     labels = {t.object.value for t in ox.parse(r.stdout.encode(), format=ox.RdfFormat.TURTLE)}
     assert r.returncode == 0 and len(labels) == 8 and ADOPTED in labels
 
@@ -170,7 +196,10 @@ def test_a_bad_query_while_serving_is_one_line(served):
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert any(line.startswith("error: SPARQL syntax error: error at 1:21") for line in r.stderr.splitlines())
     r = served.run("sparql", "@missing.rq")
-    assert r.returncode == 2 and r.stderr.strip() == "error: cannot read the query file 'missing.rq': No such file or directory"
+    assert (
+        r.returncode == 2
+        and r.stderr.strip() == "error: cannot read the query file 'missing.rq': No such file or directory"
+    )
 
 
 def test_ask_and_search_while_serving(served):

@@ -1,4 +1,5 @@
 """The docs match the code: every command, endpoint and saved query is documented and runs."""
+
 import re
 
 from api.cli import app

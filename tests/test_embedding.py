@@ -1,4 +1,5 @@
 """The passage embedder: bfloat16 arithmetic gives the vectors float32 gives, and the setting picks it."""
+
 import numpy as np
 import pytest
 
@@ -8,9 +9,11 @@ from nlp.read import read
 from nlp.segment import segment
 from tests.data import SEEDS
 
-QUESTIONS = ["What is the target for first-time entrants to the youth justice system?",
-             "Who is the Cabinet Member for Adult Social Care?",
-             "How many children are looked after by the council?"]
+QUESTIONS = [
+    "What is the target for first-time entrants to the youth justice system?",
+    "Who is the Cabinet Member for Adult Social Care?",
+    "How many children are looked after by the council?",
+]
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ segment -> extract -> resolve names -> build graphs); every foaf:Person, ckg:Ser
 ckg:Provider and ckg:Committee node's label is then judged against the gold list.
 Run with `-s` to see the table and the nodes judged wrong.
 """
+
 import json
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from nlp.read import read
 from nlp.resolve import canonical_names
 from nlp.segment import segment
 from tests.data import CORPUS, FIXTURES, SEEDS
+
 CLASSES = {"people": FOAF.Person, "services": CKG.Service, "providers": CKG.Provider, "committees": CKG.Committee}
 MIN_PRECISION = 0.95
 # Recall measured before people needed support and seed-harvested names were dropped; never go below it.

@@ -1,4 +1,5 @@
 """Preparing files for ingest (kg.executor): in this process, in a process pool and on Ray, with the same results."""
+
 import importlib.util
 from collections import Counter
 
@@ -16,10 +17,10 @@ from tests.conftest import count
 from tests.data import KENT_PACK, SEEDS, TOP_LEVEL_DOCUMENTS
 
 MAX_BYTES = 50 * 1024 * 1024
-PACK = SEEDS / "004_726bb34c4a465f33.txt"           # the Kent agenda pack: one document with parts bound inside
-TWO_PLANS = SEEDS / "000_ef67688da2edb598.txt"      # two portfolio plans in one file
-SCRUTINY = SEEDS / "003_d8b0eb0283d79c88.txt"       # the smallest seed
-PACK_PARTS = 18                                     # agenda, 2 minutes, 9 reports, a decision, 2 business plans,
+PACK = SEEDS / "004_726bb34c4a465f33.txt"  # the Kent agenda pack: one document with parts bound inside
+TWO_PLANS = SEEDS / "000_ef67688da2edb598.txt"  # two portfolio plans in one file
+SCRUTINY = SEEDS / "003_d8b0eb0283d79c88.txt"  # the smallest seed
+PACK_PARTS = 18  # agenda, 2 minutes, 9 reports, a decision, 2 business plans,
 #                                                     a scorecard, a risk register and a work programme
 needs_ray = pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="the ray extra is not installed")
 
@@ -46,15 +47,20 @@ def counts(result: FileResult) -> list[tuple[str, int, int, int]]:
 
 def test_prepare_file_equals_the_stages_in_process(nlp):
     result = prepare_file(str(SCRUTINY), MAX_BYTES)
-    assert not result.error and [d.key for d in result.docs] == ["childrens-services-scrutiny-committee-report-2013-11-11"]
+    assert not result.error and [d.key for d in result.docs] == [
+        "childrens-services-scrutiny-committee-report-2013-11-11"
+    ]
     assert counts(result) == stages_in_process(SCRUTINY, nlp)
 
 
 @pytest.mark.slow
 def test_a_file_with_two_documents_stages_both():
     result = prepare_file(str(TWO_PLANS), MAX_BYTES)
-    assert [s.doc.key for s in result.staged] == [d.key for d in result.docs] == [
-        "childrens-services-portfolio-plan-2020-09", "adult-social-care-and-health-portfolio-plan-2020-07"]
+    assert (
+        [s.doc.key for s in result.staged]
+        == [d.key for d in result.docs]
+        == ["childrens-services-portfolio-plan-2020-09", "adult-social-care-and-health-portfolio-plan-2020-07"]
+    )
     assert all(s.passages and s.records and s.n_parts == 0 for s in result.staged)
 
 
@@ -127,6 +133,7 @@ def test_cli_refuses_an_unknown_executor(tmp_path):
     from typer.testing import CliRunner
 
     from api.cli import app
+
     r = CliRunner().invoke(app, ["ingest", str(SCRUTINY), "--executor", "spark", "--data", str(tmp_path)])
     assert r.exit_code == 2 and "--executor must be local or ray, not 'spark'" in r.output
 
@@ -135,6 +142,7 @@ def test_cli_ingests_with_the_workers_asked_for(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     import api.cli
+
     opened, reader = [], api.cli._reader
     monkeypatch.setattr(api.cli, "_reader", lambda *a, **k: opened.append(reader(*a, **k)) or opened[-1])
     monkeypatch.setenv("COUNCILKG_EMBED", "false")

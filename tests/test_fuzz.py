@@ -1,6 +1,7 @@
 """Big and odd input (issue 14): the reader and the segmenter under generated input (hypothesis, bounded
 time), and the inputs that used to stop a batch: a 1 M-character passage, 100k paragraphs, a NUL past the
 first 8 KB, files that cannot be read."""
+
 import base64
 import random
 import tempfile
@@ -19,18 +20,22 @@ from nlp.read import read
 from nlp.segment import MAX_PASSAGE, segment
 
 BOUNDED = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-CONTROLS = [chr(c) for c in [*range(0, 9), *range(11, 32), 0x7f, 0x85, 0x9f, 0x2028, 0xfffe]]
+CONTROLS = [chr(c) for c in [*range(0, 9), *range(11, 32), 0x7F, 0x85, 0x9F, 0x2028, 0xFFFE]]
 
 words = st.text(st.sampled_from("abcdefghij KLMNOP £%.,;:()0123456789"), min_size=1, max_size=40)
 controls = st.text(st.sampled_from(CONTROLS), min_size=1, max_size=3)
 lines = st.one_of(
-    st.builds(lambda w: f"# {w}", words),                               # markdown heading
-    st.builds(lambda n, w: f"{n}.{n} {w}", st.integers(1, 99), words),   # numbered paragraph
-    st.builds(lambda w: f"- {w}", words),                               # list item
+    st.builds(lambda w: f"# {w}", words),  # markdown heading
+    st.builds(lambda n, w: f"{n}.{n} {w}", st.integers(1, 99), words),  # numbered paragraph
+    st.builds(lambda w: f"- {w}", words),  # list item
     st.builds(lambda ws: "\t".join(ws), st.lists(words, min_size=2, max_size=5)),  # table row
-    st.builds(lambda w, c, x: w + c + x, words, controls, words),       # control characters inside a line
-    st.builds(lambda w, n: (w + " ") * n, words, st.integers(50, 400)), # long lines
-    st.just(""), st.just("<p>"), st.just("**Bold heading**"), words)
+    st.builds(lambda w, c, x: w + c + x, words, controls, words),  # control characters inside a line
+    st.builds(lambda w, n: (w + " ") * n, words, st.integers(50, 400)),  # long lines
+    st.just(""),
+    st.just("<p>"),
+    st.just("**Bold heading**"),
+    words,
+)
 documents = st.lists(lines, min_size=1, max_size=60).map("\n".join)
 
 
@@ -108,6 +113,7 @@ def report_head(title: str, day: int) -> str:
 def ingested(tmp_path_factory):
     """An engine over an empty store and a folder for the odd files each test writes."""
     from kg.engine import Engine
+
     return Engine.open(tmp_path_factory.mktemp("data"), embed=False), tmp_path_factory.mktemp("odd")
 
 
@@ -115,24 +121,33 @@ def test_a_million_character_passage_ingests(ingested):
     """A 1,013,336-character line (a base64 blob) raised spaCy's E088 and stopped the batch; its amounts took 11 minutes."""
     engine, folder = ingested
     blob = base64.b64encode(random.Random(14).randbytes(760_000)).decode()
-    (folder / "blob.txt").write_text(f"{report_head('Scanned appendix', 3)}\n{blob}\n\nThe appendix ends here.\n",
-                                     encoding="utf-8")
+    (folder / "blob.txt").write_text(
+        f"{report_head('Scanned appendix', 3)}\n{blob}\n\nThe appendix ends here.\n", encoding="utf-8"
+    )
     started = time.monotonic()
     report = engine.ingest([folder / "blob.txt"])
     assert [d.status for d in report.documents] == ["added"] and time.monotonic() - started < 120
-    lengths = [int(r["n"].value) for r in engine.sparql(
-        "SELECT (STRLEN(?t) AS ?n) WHERE { ?p ckg:inDocument/ckg:sourceFile \"blob.txt\" ; ckg:text ?t }")]
-    assert max(lengths) == MAX_PASSAGE and sum(n == MAX_PASSAGE for n in lengths) == 202  # 1,013,336 = 202 × 5,000 + 3,336
+    lengths = [
+        int(r["n"].value)
+        for r in engine.sparql(
+            'SELECT (STRLEN(?t) AS ?n) WHERE { ?p ckg:inDocument/ckg:sourceFile "blob.txt" ; ckg:text ?t }'
+        )
+    ]
+    assert (
+        max(lengths) == MAX_PASSAGE and sum(n == MAX_PASSAGE for n in lengths) == 202
+    )  # 1,013,336 = 202 × 5,000 + 3,336
 
 
 def test_a_nul_past_the_first_8_kb_is_dropped_and_xml_results_stay_valid(ingested):
     engine, folder = ingested
     filler = "\n\n".join(f"Item {i}: the council noted the report." for i in range(300))
-    (folder / "nul.txt").write_text(f"{report_head('Letters received', 4)}\n{filler}\n\nThe clerk\x00 read the letter\x0b aloud.\n",
-                                    encoding="utf-8")
+    (folder / "nul.txt").write_text(
+        f"{report_head('Letters received', 4)}\n{filler}\n\nThe clerk\x00 read the letter\x0b aloud.\n",
+        encoding="utf-8",
+    )
     assert (folder / "nul.txt").read_bytes().index(b"\x00") > 8192
     assert [d.status for d in engine.ingest([folder / "nul.txt"]).documents] == ["added"]
-    result = engine.sparql("SELECT ?t WHERE { ?p ckg:inDocument/ckg:sourceFile \"nul.txt\" ; ckg:text ?t }")
+    result = engine.sparql('SELECT ?t WHERE { ?p ckg:inDocument/ckg:sourceFile "nul.txt" ; ckg:text ?t }')
     xml = ET.fromstring(result.serialize(format=ox.QueryResultsFormat.XML))
     texts = [e.text for e in xml.iter("{http://www.w3.org/2005/sparql-results#}literal")]
     assert "The clerk read the letter aloud." in texts
@@ -141,13 +156,19 @@ def test_a_nul_past_the_first_8_kb_is_dropped_and_xml_results_stay_valid(ingeste
 def test_files_that_cannot_be_read_never_stop_the_batch(ingested, tmp_path):
     """Every file failing in an empty store gave a max() traceback instead of the per-file messages."""
     from kg.engine import Engine
+
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03 not text")
     alone = Engine.open(tmp_path / "data", embed=False).ingest([tmp_path / "empty.txt", tmp_path / "binary.txt"])
     assert [(d.status, d.message.split(": ", 1)[1]) for d in alone.documents] == [
-        ("error", "file is empty"), ("error", "file looks binary (control bytes found), not text")]
+        ("error", "file is empty"),
+        ("error", "file looks binary (control bytes found), not text"),
+    ]
     engine, folder = ingested
     (folder / "empty.txt").write_bytes(b"")
     (folder / "good.txt").write_text(report_head("Budget monitoring", 5), encoding="utf-8")
     report = engine.ingest([folder / "empty.txt", folder / "good.txt"])
-    assert [(Path(d.source).name, d.status) for d in report.documents] == [("empty.txt", "error"), ("good.txt", "added")]
+    assert [(Path(d.source).name, d.status) for d in report.documents] == [
+        ("empty.txt", "error"),
+        ("good.txt", "added"),
+    ]

@@ -13,21 +13,29 @@ def test_sparql_get_returns_standard_json(client):
 
 
 def test_sparql_post_and_result_formats(client):
-    for accept, start in (("text/csv", "d\r\n"), ("text/tab-separated-values", "?d\n"),
-                          ("application/sparql-results+xml", "<?xml")):
+    for accept, start in (
+        ("text/csv", "d\r\n"),
+        ("text/tab-separated-values", "?d\n"),
+        ("application/sparql-results+xml", "<?xml"),
+    ):
         r = client.post("/sparql", content=DOCS, headers={"content-type": "application/sparql-query", "accept": accept})
         assert r.status_code == 200 and r.text.startswith(start), accept
     r = client.post("/sparql", data={"query": DOCS})
     assert len(r.json()["results"]["bindings"]) == 4
-    r = client.get("/sparql", params={"query": f"CONSTRUCT {{ <{CHILDREN_OCT}> dct:title ?t }} WHERE {{ <{CHILDREN_OCT}> dct:title ?t }}"},
-                   headers={"accept": "text/turtle"})
+    r = client.get(
+        "/sparql",
+        params={"query": f"CONSTRUCT {{ <{CHILDREN_OCT}> dct:title ?t }} WHERE {{ <{CHILDREN_OCT}> dct:title ?t }}"},
+        headers={"accept": "text/turtle"},
+    )
     assert r.headers["content-type"].startswith("text/turtle") and "Portfolio Plan" in r.text
 
 
 def test_sparql_update_is_refused_and_changes_nothing(client, engine):
     before = len(engine.store)
     drop = "DELETE WHERE { ?s ?p ?o }"
-    assert client.post("/sparql", content=drop, headers={"content-type": "application/sparql-update"}).status_code == 400
+    assert (
+        client.post("/sparql", content=drop, headers={"content-type": "application/sparql-update"}).status_code == 400
+    )
     assert client.post("/sparql", data={"update": drop}).status_code == 400
     assert client.post("/sparql", content=drop, headers={"content-type": "application/sparql-query"}).status_code == 400
     assert client.get("/sparql", params={"query": "PREFIX x: <http://x/>\n" + drop}).status_code == 400
@@ -74,11 +82,17 @@ def test_ingest_through_the_server_is_seen_without_restart(tmp_path):
     from kg.engine import Engine
     from tests.data import SEEDS
     from api.guard import read_token
+
     engine = Engine.open(tmp_path / "data", embed=False, corpus_roots=str(SEEDS))
     with TestClient(create_app(engine)) as c:
         c.headers["authorization"] = f"Bearer {read_token(engine.data)}"  # the token the CLI sends
-        assert c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["citations"] == []
+        assert (
+            c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["citations"] == []
+        )
         r = c.post("/ingest", json={"paths": [str(SEEDS / "002_49448199a3dea4d2.txt")]})
         assert [d["status"] for d in r.json()["documents"]] == ["added"]
-        assert "Sylvia Tidy" in c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["answer"]
+        assert (
+            "Sylvia Tidy"
+            in c.get("/ask", params={"q": "Who is the Lead Member for Children and Families?"}).json()["answer"]
+        )
         assert c.post("/ingest", json={"paths": "not a list"}).status_code == 400

@@ -1,4 +1,5 @@
 """Ingest into the on-disk store: counts, idempotence, replacement, atomicity, bad files, locking."""
+
 import shutil
 
 import pytest
@@ -19,10 +20,12 @@ def test_seeds_give_six_top_level_documents_four_plans(engine):
 
 
 def test_every_document_has_the_metadata_the_contract_names(engine):
-    rows = list(engine.sparql("""SELECT DISTINCT ?d ?issued ?sha ?src ?a ?b ?council WHERE {
+    rows = list(
+        engine.sparql("""SELECT DISTINCT ?d ?issued ?sha ?src ?a ?b ?council WHERE {
         ?d a foaf:Document ; dct:title ?t ; dct:issued ?issued ; ckg:sha256 ?sha ; ckg:sourceFile ?src ;
            ckg:lineStart ?a ; ckg:lineEnd ?b ; dct:publisher/rdfs:label ?council
-        FILTER NOT EXISTS { ?d dct:isPartOf ?p } }"""))
+        FILTER NOT EXISTS { ?d dct:isPartOf ?p } }""")
+    )
     assert len(rows) == TOP_LEVEL_DOCUMENTS
     assert all(r["issued"].datatype.value.endswith("#date") for r in rows)
     sept = next(r for r in rows if r["d"].value == CHILDREN_SEPT)
@@ -31,9 +34,13 @@ def test_every_document_has_the_metadata_the_contract_names(engine):
 
 
 def test_passages_cite_exact_lines(engine):
-    row = next(iter(engine.sparql("""SELECT ?a ?b ?doc WHERE {
+    row = next(
+        iter(
+            engine.sparql("""SELECT ?a ?b ?doc WHERE {
         ?p a ckg:Passage ; ckg:text ?t ; ckg:lineStart ?a ; ckg:lineEnd ?b ; ckg:inDocument ?doc
-        FILTER(CONTAINS(?t, "Greenacres")) }""")))
+        FILTER(CONTAINS(?t, "Greenacres")) }""")
+        )
+    )
     line = (SEEDS / "000_ef67688da2edb598.txt").read_text(encoding="utf-8").split("\n")[int(row["a"].value) - 1]
     assert line.startswith("Cllr Maynard\tGreenacres\t3,781") and row["a"].value == row["b"].value
 
@@ -55,7 +62,8 @@ def test_reingest_is_idempotent_and_replacing_touches_only_its_graph(tmp_path, e
     f.write_text(f.read_text(encoding="utf-8") + "\nA closing note added in a later edit.\n", encoding="utf-8")
     report = e.ingest([tmp_path / "seeds"])
     assert [(d.key, d.status) for d in report.documents if d.status != "unchanged"] == [
-        ("childrens-services-portfolio-plan-2020-10", "replaced")]
+        ("childrens-services-portfolio-plan-2020-10", "replaced")
+    ]
     for g, n in per_graph.items():
         if g not in (CHILDREN_OCT, e.derived_graph):
             assert count(e, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", g=_iri(g)) == n, g
@@ -64,11 +72,13 @@ def test_reingest_is_idempotent_and_replacing_touches_only_its_graph(tmp_path, e
 
 def _iri(s):
     from rdflib import URIRef
+
     return URIRef(s)
 
 
 def test_a_crash_during_replace_leaves_the_old_graph(tmp_path):
     from rdflib import Graph, Literal, URIRef
+
     store = OxigraphStore(tmp_path / "store")
     old = Graph()
     old.add((URIRef("http://x/s"), URIRef("http://x/p"), Literal("old")))
@@ -81,6 +91,7 @@ def test_a_crash_during_replace_leaves_the_old_graph(tmp_path):
 
     def crash(*_a, **_k):
         raise Crash()
+
     real = store.ox
     store.ox = type("Wrapped", (), {"__getattr__": lambda _s, n: crash if n == "update" else getattr(real, n)})()
     with pytest.raises(Crash):
@@ -119,6 +130,7 @@ def test_a_second_writer_is_refused_clearly(tmp_path):
 
 def test_ingest_while_a_server_holds_the_store_is_refused_naming_it(tmp_path):
     from kg.errors import StoreBusyError
+
     serving = Engine.open(tmp_path, embed=False)
     (tmp_path / "server.json").write_text('{"pid": 1, "url": "http://127.0.0.1:8000"}')
     with pytest.raises(StoreBusyError, match=r"in use by another councilkg process.*http://127.0.0.1:8000"):

@@ -1,6 +1,7 @@
 """Crash-safe, name-safe ingest (issue 14): a document is its content and source path, never its base
 name or first line; a kill -9 at any point of an ingest is finished by the next run, store and index
 together; `councilkg validate` says when store, index and manifest disagree and how to repair."""
+
 import json
 import os
 import shutil
@@ -22,9 +23,9 @@ from tests.conftest import count
 from tests.data import BASE, FIXTURES
 
 COUNCILKG = Path(sys.executable).parent / "councilkg"
-LIBRARY = FIXTURES / "ingest_safety_minutes_library.txt"   # "Minutes", 7 March 2023: library hours
-ROADS = FIXTURES / "ingest_safety_minutes_roads.txt"       # "Minutes", 7 March 2023: gritting routes
-PARKING = FIXTURES / "ingest_safety_report_parking.txt"    # a report to Cabinet, 12 January 2023
+LIBRARY = FIXTURES / "ingest_safety_minutes_library.txt"  # "Minutes", 7 March 2023: library hours
+ROADS = FIXTURES / "ingest_safety_minutes_roads.txt"  # "Minutes", 7 March 2023: gritting routes
+PARKING = FIXTURES / "ingest_safety_report_parking.txt"  # a report to Cabinet, 12 January 2023
 MINUTES_IRI = BASE + "doc/unknown/minutes-2023-03-07"  # both minutes' key: title and date
 PARKING_IRI = BASE + "doc/unknown/cabinet-report-2023-01-12"
 DOCS = "SELECT ?d ?src WHERE { ?d a foaf:Document ; ckg:sourcePath ?src } ORDER BY ?d"
@@ -59,8 +60,10 @@ def test_same_base_name_in_two_folders_keeps_both(tmp_path):
     assert _statuses(e.ingest([a])) == [("minutes-2023-03-07", "added")]
     assert _statuses(e.ingest([b])) == [("cabinet-report-2023-01-12", "added")]
     assert _docs(e) == {MINUTES_IRI: str(a), PARKING_IRI: str(b)}
-    assert _statuses(e.ingest([a, b])) == [("minutes-2023-03-07", "unchanged"),
-                                          ("cabinet-report-2023-01-12", "unchanged")]
+    assert _statuses(e.ingest([a, b])) == [
+        ("minutes-2023-03-07", "unchanged"),
+        ("cabinet-report-2023-01-12", "unchanged"),
+    ]
     assert count(e, TEXT, w="book fund of £4,500") == 1 and check_consistency(e.store, e.data) == []
 
 
@@ -84,8 +87,7 @@ def test_two_files_met_in_one_run_get_the_same_iris_as_one_by_one(tmp_path):
     library, roads = _place(folder, "library.txt", LIBRARY), _place(folder, "roads.txt", ROADS)
     e = _engine(tmp_path)
     assert sorted(s for _, s in _statuses(e.ingest([folder]))) == ["added", "added"]
-    assert _docs(e) == {MINUTES_IRI: str(library),
-                        f"{MINUTES_IRI}-{path_tag(str(roads))}": str(roads)}
+    assert _docs(e) == {MINUTES_IRI: str(library), f"{MINUTES_IRI}-{path_tag(str(roads))}": str(roads)}
 
 
 def test_a_moved_file_is_reported_moved_and_keeps_its_iri(tmp_path):
@@ -135,8 +137,9 @@ def test_a_pack_copied_to_another_folder_keeps_its_own_parts(tmp_path):
     assert len(report.documents) == 10 and {d.status for d in report.documents} == {"added"}
     assert all(d.key.endswith(f"-{tag}") for d in report.documents)
     pack = f"{BASE}doc/scc/adults-and-health-select-committee-agenda-pack-2018-06-14-{tag}"
-    papers = {r["doc"].value for r in e.sparql("SELECT ?doc WHERE { GRAPH ?g { ?doc ckg:forMeeting ?m } }",
-                                               {"g": _iri(pack)})}
+    papers = {
+        r["doc"].value for r in e.sparql("SELECT ?doc WHERE { GRAPH ?g { ?doc ckg:forMeeting ?m } }", {"g": _iri(pack)})
+    }
     assert len(papers) == 10 and all(p.endswith(f"-{tag}") for p in papers)
     parts = count(e, "SELECT (COUNT(?p) AS ?n) WHERE { ?p dct:isPartOf ?d }", d=_iri(pack))
     assert parts == 9 and count(e, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a foaf:Document }") == 20
@@ -158,7 +161,8 @@ def test_validate_names_what_disagrees_and_how_to_repair(tmp_path, monkeypatch):
         f"{source}: 1 of its 1 documents and parts are missing or differ in the store ({PARKING_IRI}): "
         f"run `councilkg ingest --force {source}`",
         "the passage index holds 4 passages, the store 0 (0 not indexed, 4 no longer stored): "
-        "run `councilkg ingest --force PATH`"]
+        "run `councilkg ingest --force PATH`",
+    ]
     monkeypatch.setattr(api.cli, "_reader", lambda data: e)  # the CLI on this process's engine (it holds the store)
     r = CliRunner().invoke(app, ["validate", "--data", str(e.data)], catch_exceptions=False)
     assert r.exit_code == 1 and "inconsistent: an ingest was interrupted" in r.stdout
@@ -171,8 +175,14 @@ def test_validate_names_what_disagrees_and_how_to_repair(tmp_path, monkeypatch):
 # -- kill -9 ------------------------------------------------------------------------------------
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILKG_")}
-    return {**env, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "COUNCILKG_EMBED": "false",
-            "COUNCILKG_WORKERS": "1", **extra}
+    return {
+        **env,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "COUNCILKG_EMBED": "false",
+        "COUNCILKG_WORKERS": "1",
+        **extra,
+    }
 
 
 def _ingest(data: Path, path: Path, pause: str = "") -> subprocess.CompletedProcess | None:
@@ -180,8 +190,9 @@ def _ingest(data: Path, path: Path, pause: str = "") -> subprocess.CompletedProc
     cmd = [str(COUNCILKG), "ingest", str(path), "--data", str(data)]
     if not pause:
         return subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=600)
-    proc = subprocess.Popen(cmd, env=_env(**{PAUSE_ENV: pause}), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=_env(**{PAUSE_ENV: pause}), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     for line in proc.stderr:
         if line.startswith(f"councilkg: paused at {pause}"):
             proc.send_signal(signal.SIGKILL)
@@ -255,6 +266,7 @@ def test_a_pack_killed_while_its_parts_are_written_is_completed(tmp_path):
 
 def _iri(s: str):
     from rdflib import URIRef
+
     return URIRef(s)
 
 
@@ -262,6 +274,7 @@ def test_a_provider_spelt_two_ways_in_two_documents_keeps_one_label(tmp_path):
     from rdflib import RDF, RDFS, Graph, Literal, URIRef
     from kg.ingest import Ingester
     from kg.vocab import CKG
+
     e = _engine(tmp_path)
     node = URIRef(BASE + "provider/cxk")
     first = Graph()

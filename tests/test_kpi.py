@@ -1,4 +1,5 @@
 """Directorate business plans: KPI tables (codes, actuals, floors, targets per year) as measures."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -45,7 +46,7 @@ def test_scs03_target_and_floor_in_days():
     target = value(scs03, "Target", "2016/17")
     assert (target.text, target.value, target.unit) == ("426 days", Decimal("426"), "Days")
     assert value(scs03, "Floor", "2016/17").value == Decimal("650")
-    assert not any(c.kind == "Actual" for c in scs03.cells)   # the 2015-16 Actual cell is blank
+    assert not any(c.kind == "Actual" for c in scs03.cells)  # the 2015-16 Actual cell is blank
 
 
 def test_ranges_and_placeholders_keep_text_without_a_number():
@@ -66,8 +67,9 @@ def test_kpi_observations_in_graph():
     g = build(plan, [], kpi.extract(plan)).graph
     q = """SELECT ?text ?v WHERE { ?m ckg:code "SCS03" . ?o ckg:measure ?m ; ckg:valueKind ckg:Target ;
            ckg:valueText ?text ; ckg:value ?v ; ckg:period ?p . ?p rdfs:label "2016/17" }"""
-    assert [(str(t), v.toPython()) for t, v in g.query(q, initNs={"ckg": CKG, "rdfs": RDFS})] \
-        == [("426 days", Decimal("426"))]
+    assert [(str(t), v.toPython()) for t, v in g.query(q, initNs={"ckg": CKG, "rdfs": RDFS})] == [
+        ("426 days", Decimal("426"))
+    ]
 
 
 def test_fixture_business_plan_only_kpi_tables():
@@ -75,5 +77,8 @@ def test_fixture_business_plan_only_kpi_tables():
     found = {r.code: r for r in kpi.extract(doc)}
     assert list(found) == ["ADS01", "ADS02", "ADS03"]
     assert [(c.kind, c.period.label, c.value) for c in found["ADS01"].cells] == [
-        ("Actual", "2018/19", Decimal("81")), ("Floor", "2019/20", Decimal("75")), ("Target", "2019/20", Decimal("85"))]
+        ("Actual", "2018/19", Decimal("81")),
+        ("Floor", "2019/20", Decimal("75")),
+        ("Target", "2019/20", Decimal("85")),
+    ]
     assert found["ADS02"].unit == "Days" and value(found["ADS03"], "Target", "2019/20").value == Decimal("1200")

@@ -5,6 +5,7 @@ request bodies cut off while read (issue 14).
 In-process tests run an app with tight limits over the session's store; the live tests run one
 `councilkg serve` subprocess over a snapshot of it and watch its processes.
 """
+
 import dataclasses
 import json
 import os
@@ -25,9 +26,9 @@ import pytest
 from kg.sparql_guard import QueryRefused, check_query, measure
 from tests.data import ROOT
 
-DEEP = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"   # segfaulted the parser before
+DEEP = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"  # segfaulted the parser before
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # hours of CPU on the seeds
-GROWING = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d"              # memory without end
+GROWING = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d"  # memory without end
 ALL_TRIPLES = "SELECT * WHERE { ?s ?p ?o }"
 LIMITS = dict(query_timeout=1.0, query_rows=1000, query_result_mb=1, query_concurrency=2)
 
@@ -40,11 +41,13 @@ def doubling(times: int) -> str:
 
 # -- checks before parsing ---------------------------------------------------------------------
 def test_nesting_and_operators_are_measured_outside_strings_iris_and_comments():
-    shape = measure('SELECT ?s { ?s ckg:line-start "((((" . ?s <http://x/(a)> ?o # ((((\n'
-                    'FILTER(?a && ?b || ?c = "1"^^xsd:integer) } UNION { SERVICE <http://x/> { } }')
+    shape = measure(
+        'SELECT ?s { ?s ckg:line-start "((((" . ?s <http://x/(a)> ?o # ((((\n'
+        'FILTER(?a && ?b || ?c = "1"^^xsd:integer) } UNION { SERVICE <http://x/> { } }'
+    )
     assert (shape.depth, shape.operators, shape.service) == (2, 4, True)
     assert measure(DEEP).depth == 5002
-    assert measure('SELECT * { ?s ex:a\\\' ((( ?x ))) ex:b\\\' }').depth == 4  # escaped quotes start no string
+    assert measure("SELECT * { ?s ex:a\\' ((( ?x ))) ex:b\\' }").depth == 4  # escaped quotes start no string
 
 
 def test_over_deep_long_or_chained_queries_are_refused_with_the_limit_named():
@@ -73,6 +76,7 @@ def tight(engine):
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+
     saved = engine.settings
     engine.settings = dataclasses.replace(saved, **LIMITS)
     try:
@@ -83,8 +87,10 @@ def tight(engine):
 
 
 def test_deep_nesting_by_get_and_text_plain_post_is_a_400(tight):
-    for r in (tight.get("/sparql", params={"query": DEEP}),
-              tight.post("/sparql", content=DEEP, headers={"content-type": "text/plain"})):
+    for r in (
+        tight.get("/sparql", params={"query": DEEP}),
+        tight.post("/sparql", content=DEEP, headers={"content-type": "text/plain"}),
+    ):
         assert r.status_code == 400 and "5002 deep" in r.json()["error"]
     assert tight.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
 
@@ -112,7 +118,10 @@ def test_bytes_are_capped_while_the_result_is_written(tight):
     r = tight.get("/sparql", params={"query": doubling(20)})
     assert r.status_code == 422 and r.json()["limit"] == "bytes"
     assert r.json()["error"].startswith("the result is over 1 MB (query_result_mb)")
-    assert len(tight.get("/sparql", params={"query": doubling(10)}).json()["results"]["bindings"][0]["x10"]["value"]) == 2048
+    assert (
+        len(tight.get("/sparql", params={"query": doubling(10)}).json()["results"]["bindings"][0]["x10"]["value"])
+        == 2048
+    )
 
 
 def test_queries_over_the_concurrency_limit_get_429_and_the_slots_come_back(tight):
@@ -120,6 +129,7 @@ def test_queries_over_the_concurrency_limit_get_429_and_the_slots_come_back(tigh
 
     def runaway():
         statuses.append(tight.get("/sparql", params={"query": CROSS_JOIN}).status_code)
+
     threads = [threading.Thread(target=runaway) for _ in range(2)]
     for t in threads:
         t.start()
@@ -153,15 +163,21 @@ def test_a_body_over_the_limit_is_cut_off_while_read(tight):
     big = b"#" * (1024 * 1024 + 1)
     r = tight.post("/sparql", content=big, headers={"content-type": "application/sparql-query"})
     assert r.status_code == 413 and r.json()["error"] == "the request body is over 1,024 KB (max_body_kb)"
-    r = tight.post("/sparql", content=iter([big[:600_000], big[600_000:]]),  # chunked: no length to check first
-                   headers={"content-type": "application/sparql-query"})
+    r = tight.post(
+        "/sparql",
+        content=iter([big[:600_000], big[600_000:]]),  # chunked: no length to check first
+        headers={"content-type": "application/sparql-query"},
+    )
     assert r.status_code == 413
 
 
 def test_the_owner_token_lifts_the_row_cap(tight, engine):
     from api.guard import read_token
+
     token = read_token(engine.data)
-    r = tight.get("/sparql", params={"query": ALL_TRIPLES + " LIMIT 5000"}, headers={"authorization": f"Bearer {token}"})
+    r = tight.get(
+        "/sparql", params={"query": ALL_TRIPLES + " LIMIT 5000"}, headers={"authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 5000
     r = tight.get("/sparql", params={"query": ALL_TRIPLES + " LIMIT 5000"}, headers={"authorization": "Bearer guess"})
     assert r.status_code == 422
@@ -187,10 +203,22 @@ def live(engine, tmp_path_factory):
     engine.store.backup(data / "store")
     shutil.copytree(engine.data / "index", data / "index")
     port = _free_port()
-    env = {**os.environ, "COUNCILKG_EMBED": "false", "COUNCILKG_QUERY_TIMEOUT": "1", "COUNCILKG_REQUEST_TIMEOUT": "2",
-           "COUNCILKG_QUERY_CONCURRENCY": "2", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--data", str(data)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "COUNCILKG_EMBED": "false",
+        "COUNCILKG_QUERY_TIMEOUT": "1",
+        "COUNCILKG_REQUEST_TIMEOUT": "2",
+        "COUNCILKG_QUERY_CONCURRENCY": "2",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--data", str(data)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while _status(base + "/health") != 200:

@@ -1,4 +1,5 @@
 """Meetings, membership, attendance, minutes and resolutions from agendas and minutes."""
+
 from collections import Counter
 from pathlib import Path
 
@@ -50,26 +51,52 @@ def test_agenda_announces_the_meeting_with_membership_and_items(kent):
     recs = kent["cschcc-2016-03-22-agenda"]
     meet = of(recs, M.MeetingRecord)[0]
     assert (str(meet.meeting.date), meet.time, meet.venue) == (
-        "2016-03-22", "10.00 am", "Darent Room, Sessions House, County Hall, Maidstone")
+        "2016-03-22",
+        "10.00 am",
+        "Darent Room, Sessions House, County Hall, Maidstone",
+    )
     members = of(recs, M.MembershipRecord)
-    assert len(members) == 15                       # Membership (14) plus one named substitute
+    assert len(members) == 15  # Membership (14) plus one named substitute
     assert Counter(m.party for m in members) == {"Conservative": 8, "UKIP": 3, "Labour": 3, "Liberal Democrat": 1}
     roles = {m.person.name: m.role for m in members if m.role}
     assert roles == {"Mrs J Whittle": "Chairman", "Mrs A D Allen": "Vice-Chairman", "Mrs P Brivio": "Substitute"}
     items = of(recs, M.AgendaItemRecord)
-    assert [i.code for i in items] == ["A1", "A2", "A3", "A4", "A5", "A6", "B1", "B2", "C1", "C2",
-                                       "D1", "D2", "D3", "D4", "D5"]
+    assert [i.code for i in items] == [
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "A5",
+        "A6",
+        "B1",
+        "B2",
+        "C1",
+        "C2",
+        "D1",
+        "D2",
+        "D3",
+        "D4",
+        "D5",
+    ]
     d3 = next(i for i in items if i.code == "D3")
     assert (d3.title, d3.pages, d3.section) == (
-        "Draft 2016/17 Social Care, Health and Wellbeing Directorate Business Plan", (117, 166), "Monitoring of Performance")
+        "Draft 2016/17 Social Care, Health and Wellbeing Directorate Business Plan",
+        (117, 166),
+        "Monitoring of Performance",
+    )
 
 
 def test_minutes_of_22_january_2016(kent):
     recs = kent["cschcc-2016-03-22-a4-minutes-cschcc-2016-01-22"]
     meet = of(recs, M.MeetingRecord)[0]
-    assert (meet.meeting.body, str(meet.meeting.date)) == ("Children's Social Care and Health Cabinet Committee", "2016-01-22")
+    assert (meet.meeting.body, str(meet.meeting.date)) == (
+        "Children's Social Care and Health Cabinet Committee",
+        "2016-01-22",
+    )
     assert attendance(recs) == {"present": 14, "also_present": 4, "in_attendance": 10, "apologies": 1}
-    assert [(s.person.name, s.substitute_for.name) for s in of(recs, M.SubstituteRecord)] == [("Mr G Cowan", "Mrs Cribbon")]
+    assert [(s.person.name, s.substitute_for.name) for s in of(recs, M.SubstituteRecord)] == [
+        ("Mr G Cowan", "Mrs Cribbon")
+    ]
     assert [(d.person.name, d.item_code) for d in of(recs, M.DeclarationRecord)] == [("Mr Cowan", "B2")]
     minutes = of(recs, M.MinuteRecord)
     assert [m.number for m in minutes] == list(range(102, 120))
@@ -77,7 +104,8 @@ def test_minutes_of_22_january_2016(kent):
     assert per_minute == {n: 1 for n in (103, 104, 107, 108, 110, 111, 113, 114, 115, 116, 117, 118, 119)}
     informal = [r for r in of(recs, M.ResolutionRecord) if not r.formal]
     assert [(r.minute, r.text) for r in informal] == [
-        (118, "The Children's Social Care and Health Cabinet Committee agreed to note the report.")]
+        (118, "The Children's Social Care and Health Cabinet Committee agreed to note the report.")
+    ]
     assert {m.number: m.item_code for m in minutes}[113] == "B2"
 
 
@@ -93,7 +121,9 @@ def test_minutes_of_another_body_in_the_pack(kent):
     recs = kent["cschcc-2016-03-22-a5-minutes-cpp-2016-01-28"]
     assert of(recs, M.MeetingRecord)[0].meeting.body == "Corporate Parenting Panel"
     assert attendance(recs) == {"present": 8, "in_attendance": 8, "apologies": 8}
-    assert [(s.person.name, s.substitute_for.name) for s in of(recs, M.SubstituteRecord)] == [("Mrs S Howes", "Ms C J Cribbon")]
+    assert [(s.person.name, s.substitute_for.name) for s in of(recs, M.SubstituteRecord)] == [
+        ("Mrs S Howes", "Ms C J Cribbon")
+    ]
     for_item = {r.person.name: r.minute for r in of(recs, M.AttendanceRecord) if r.minute}
     assert for_item == {"Ms Y Shah": 131, "Mrs M Hall": 132, "Mrs M Robinson": 133}
     assert [m.number for m in of(recs, M.MinuteRecord)] == list(range(126, 134))
@@ -110,17 +140,26 @@ def test_pack_links_papers_to_agenda_items(kent):
 def test_fixture_pack_two_minuted_meetings(surrey):
     ahsc = surrey["ahsc-2018-06-14-2-minutes-ahsc-2018-05-10"]
     assert attendance(ahsc) == {"present": 5, "apologies": 2, "in_attendance": 3}
-    assert [(s.person.name, s.substitute_for.name) for s in of(ahsc, M.SubstituteRecord)] == [("Mrs Helyn Clack", "Mrs Tina Mountain")]
+    assert [(s.person.name, s.substitute_for.name) for s in of(ahsc, M.SubstituteRecord)] == [
+        ("Mrs Helyn Clack", "Mrs Tina Mountain")
+    ]
     assert [(d.person.name, d.item_code) for d in of(ahsc, M.DeclarationRecord)] == [("Mr Nick Darby", "5")]
     assert Counter(r.minute for r in of(ahsc, M.ResolutionRecord)) == {23: 2, 24: 1, 25: 1}
     assert [(m.person.name, m.role) for m in of(ahsc, M.MembershipRecord)] == [("Mrs Clare Curran", "Vice-Chairman")]
     hwb = surrey["ahsc-2018-06-14-3-minutes-hwb-2018-05-03"]
     meet = of(hwb, M.MeetingRecord)[0]
     assert (meet.meeting.body, meet.time, meet.venue) == (
-        "Health and Wellbeing Board", "1.00 pm", "Committee Room C, County Hall, Kingston upon Thames")
+        "Health and Wellbeing Board",
+        "1.00 pm",
+        "Committee Room C, County Hall, Kingston upon Thames",
+    )
     assert attendance(hwb) == {"present": 4, "also_present": 1, "apologies": 1}
-    assert [(s.person.name, s.substitute_for.name) for s in of(hwb, M.SubstituteRecord)] == [("Dr Andy Brooks", "Dr Charlotte Canniff")]
-    assert [(r.minute, r.text) for r in of(hwb, M.ResolutionRecord)] == [(9, "RESOLVED that the Board notes the Better Care Fund position.")]
+    assert [(s.person.name, s.substitute_for.name) for s in of(hwb, M.SubstituteRecord)] == [
+        ("Dr Andy Brooks", "Dr Charlotte Canniff")
+    ]
+    assert [(r.minute, r.text) for r in of(hwb, M.ResolutionRecord)] == [
+        (9, "RESOLVED that the Board notes the Better Care Fund position.")
+    ]
     agenda = surrey["ahsc-2018-06-14-agenda"]
     assert len(of(agenda, M.MembershipRecord)) == 6 and len(of(agenda, M.AgendaItemRecord)) == 7
 
@@ -146,6 +185,7 @@ def run(graph, name, **bindings):
 
 def test_shapes_hold_on_the_committee_graph(graph):
     import pyshacl
+
     shapes, ontology = Graph(), Graph()
     for f in sorted((ROOT / "ontology").glob("*.ttl")):
         (shapes if f.name.startswith("shapes") else ontology).parse(f)
@@ -163,7 +203,7 @@ def test_query_who_attended(graph):
 
 def test_query_resolutions_of_a_meeting(graph):
     rows = run(graph, "meeting-resolutions", date=Literal("2016-01-28", datatype=XSD.date))
-    assert len(rows) == 8                            # 8 minutes, at most one resolution each
+    assert len(rows) == 8  # 8 minutes, at most one resolution each
     assert sum(1 for r in rows if r.resolution is not None) == 6
 
 
@@ -175,9 +215,13 @@ def test_query_person_roles(graph):
 
 
 def test_capacities_in_attendance_lists_become_dated_memberships(engine):
-    rows = {(r["name"].value, r["role"].value, r["when"].value) for r in engine.sparql(
-        "SELECT DISTINCT ?name ?role ?when WHERE { ?m a org:Membership ; org:member/foaf:name ?name ; "
-        "org:role/rdfs:label ?role ; ckg:validAt ?when FILTER(?when = \"2016-01-28\"^^xsd:date) }")}
+    rows = {
+        (r["name"].value, r["role"].value, r["when"].value)
+        for r in engine.sparql(
+            "SELECT DISTINCT ?name ?role ?when WHERE { ?m a org:Membership ; org:member/foaf:name ?name ; "
+            'org:role/rdfs:label ?role ; ckg:validAt ?when FILTER(?when = "2016-01-28"^^xsd:date) }'
+        )
+    }
     assert ("A D Allen", "Chairman", "2016-01-28") in rows
     assert ("Philip Segurola", "Director of Specialist Children's Services", "2016-01-28") in rows
     assert len(rows) == 9  # the Chairman, five officers in attendance, three more for one item each

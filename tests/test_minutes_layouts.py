@@ -5,6 +5,7 @@ Fixtures in `tests/fixtures/minutes_*.txt` are written in layouts the seeds do n
 name per line, London borough "Mover:- / Seconder:-", annual meeting electing a Mayor);
 the Limerick minutes of `../shared/corpus/` are a real document in yet another layout.
 """
+
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kg.triples import build
 from nlp.extract import meetings as M
 from nlp.read import read
 from tests.data import CORPUS, FIXTURES, ROOT
+
 LIMERICK = CORPUS / "limerick_2016-06-02_transport_spc_minutes.txt"
 LAYOUTS = sorted(FIXTURES.glob("minutes_*.txt"))
 
@@ -47,8 +49,13 @@ def test_scottish_committee_semicolon_list_and_division():
     assert chair(recs) == [("Councillor Fiona Macrae", "Convener")]
     assert len(names(recs, "present")) == 5 and names(recs, "apologies") == ["Councillor Neil Ross"]
     assert [(r.person.name, r.capacity) for r in of(recs, M.AttendanceRecord) if r.kind == "in_attendance"] == [
-        ("Mrs Ruth Haldane", "Executive Director of Education"), ("Mr Colin Baird", "Committee Services Officer")]
-    assert moved(recs) == [("Councillor Alan Brodie", "Councillor Morag Kerr"), ("Councillor Iain Dunlop", "Councillor Stuart Lennox")]
+        ("Mrs Ruth Haldane", "Executive Director of Education"),
+        ("Mr Colin Baird", "Committee Services Officer"),
+    ]
+    assert moved(recs) == [
+        ("Councillor Alan Brodie", "Councillor Morag Kerr"),
+        ("Councillor Iain Dunlop", "Councillor Stuart Lennox"),
+    ]
     vote = of(recs, M.VoteRecord)[0]
     assert (vote.votes_for, vote.votes_against) == (3, 2)
     assert [p.name for w, p in vote.names if w == "against"] == ["Councillor Iain Dunlop", "Councillor Stuart Lennox"]
@@ -61,7 +68,9 @@ def test_welsh_council_one_name_per_line_and_recorded_vote_table():
     assert len(names(recs, "present")) == 8
     assert names(recs, "apologies") == ["Councillor Ieuan Parry", "Councillor Nia Vaughan"]
     assert [(r.person.name, r.capacity) for r in of(recs, M.AttendanceRecord) if r.kind == "in_attendance"] == [
-        ("Mr Owain Rees", "Chief Executive"), ("Ms Sian Griffiths", "Head of Finance")]
+        ("Mr Owain Rees", "Chief Executive"),
+        ("Ms Sian Griffiths", "Head of Finance"),
+    ]
     assert moved(recs) == [("Councillor Alun Davies", "Councillor Bethan Jones")]
     vote = of(recs, M.VoteRecord)[0]
     assert (vote.votes_for, vote.votes_against, vote.abstentions, vote.motion) == (5, 2, 1, 1)
@@ -98,10 +107,15 @@ def test_annual_meeting_elects_mayor_and_deputy():
     assert chair(recs) == [("Councillor Margaret Holt", "Mayor, in the Chair")]
     elections = [(e.person.name, e.office, e.elected) for e in of(recs, M.ElectionRecord)]
     assert elections == [("Councillor Peter Quinn", "Mayor", True), ("Councillor Alan Price", "Deputy Mayor", True)]
-    assert moved(recs) == [("Councillor David Lane", "Councillor Susan Marsh"), ("Councillor Peter Quinn", "Councillor Ruth Nolan")]
+    assert moved(recs) == [
+        ("Councillor David Lane", "Councillor Susan Marsh"),
+        ("Councillor Peter Quinn", "Councillor Ruth Nolan"),
+    ]
     assert [(v.votes_for, v.votes_against, v.abstentions) for v in of(recs, M.VoteRecord)] == [(5, 0, 1)]
     assert [(m.person.name, m.role) for m in of(recs, M.MembershipRecord)] == [
-        ("Councillor Peter Quinn", "Mayor"), ("Councillor Alan Price", "Deputy Mayor")]
+        ("Councillor Peter Quinn", "Mayor"),
+        ("Councillor Alan Price", "Deputy Mayor"),
+    ]
 
 
 @pytest.mark.skipif(not LIMERICK.exists(), reason="development corpus not present")
@@ -123,6 +137,7 @@ def test_documents_without_minutes_are_not_read_as_minutes():
 
 def test_built_triples_hold_the_shapes():
     import pyshacl
+
     g = Graph()
     for path in [*LAYOUTS, *([LIMERICK] if LIMERICK.exists() else [])]:
         doc = read(path)[0]

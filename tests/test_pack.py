@@ -1,4 +1,5 @@
 """Agenda pack structure: the documents bound in a pack, their types, titles, dates and spans."""
+
 import hashlib
 
 import pytest
@@ -12,12 +13,24 @@ SURREY = FIXTURES / "pack_surrey_adults.txt"
 
 # (doc_type, first line, last line) of every part of the Kent pack, read off the text
 KENT_PARTS = [
-    ("Agenda", 3, 129), ("Minutes", 133, 346), ("Minutes", 348, 503),
-    ("Report", 507, 623), ("Report", 625, 725), ("DecisionRecord", 733, 771),
-    ("Report", 775, 868), ("Report", 872, 985), ("BusinessPlan", 987, 1864),
-    ("Report", 1868, 1948), ("Scorecard", 1954, 2298), ("Report", 2302, 2546),
-    ("Report", 2548, 2645), ("BusinessPlan", 2649, 3402), ("Report", 3404, 3497),
-    ("RiskRegister", 3501, 3907), ("Report", 3909, 4009), ("WorkProgramme", 4015, 4047),
+    ("Agenda", 3, 129),
+    ("Minutes", 133, 346),
+    ("Minutes", 348, 503),
+    ("Report", 507, 623),
+    ("Report", 625, 725),
+    ("DecisionRecord", 733, 771),
+    ("Report", 775, 868),
+    ("Report", 872, 985),
+    ("BusinessPlan", 987, 1864),
+    ("Report", 1868, 1948),
+    ("Scorecard", 1954, 2298),
+    ("Report", 2302, 2546),
+    ("Report", 2548, 2645),
+    ("BusinessPlan", 2649, 3402),
+    ("Report", 3404, 3497),
+    ("RiskRegister", 3501, 3907),
+    ("Report", 3909, 4009),
+    ("WorkProgramme", 4015, 4047),
 ]
 
 
@@ -50,7 +63,7 @@ def test_parts_are_part_of_the_pack_and_do_not_overlap(kent):
 def test_part_lines_and_hash_are_the_exact_slice(kent):
     pack, parts = kent
     for p in parts:
-        assert p.lines == pack.lines[p.line_start - pack.line_start:p.line_end - pack.line_start + 1]
+        assert p.lines == pack.lines[p.line_start - pack.line_start : p.line_end - pack.line_start + 1]
         assert p.sha256 == hashlib.sha256("\n".join(p.lines).encode()).hexdigest()
     assert not parts[0].lines[0].strip() == ""
 
@@ -80,7 +93,25 @@ def test_titles_dates_and_keys(kent):
 def test_appendices_take_their_report_item_code(kent):
     _, parts = kent
     codes = [p.key.split("-")[4] for p in parts[1:]]
-    assert codes == ["a4", "a5", "b1", "b2", "b2", "c1", "c2", "c2", "d1", "d1", "d2", "d3", "d3", "d4", "d4", "d5", "d5"]
+    assert codes == [
+        "a4",
+        "a5",
+        "b1",
+        "b2",
+        "b2",
+        "c1",
+        "c2",
+        "c2",
+        "d1",
+        "d1",
+        "d2",
+        "d3",
+        "d3",
+        "d4",
+        "d4",
+        "d5",
+        "d5",
+    ]
 
 
 def test_fixture_pack_of_another_council(surrey):
@@ -97,7 +128,7 @@ def test_fixture_pack_of_another_council(surrey):
         ("Report", 188, 199, "ahsc-2018-06-14-7-report"),
         ("WorkProgramme", 201, 207, "ahsc-2018-06-14-7-work-programme"),
     ]
-    assert parts[6].issued.isoformat() == "2018-05-01"     # "MAY 2018" under its title
+    assert parts[6].issued.isoformat() == "2018-05-01"  # "MAY 2018" under its title
     assert parts[1].title == "Minutes of the Adults and Health Select Committee meeting of 10 May 2018"
 
 

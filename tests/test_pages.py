@@ -1,4 +1,5 @@
 """The web pages over plain HTTP (no JavaScript): ask, documents, entity pages, the SPARQL workbench, /docs."""
+
 import json
 from urllib.parse import quote
 import re
@@ -61,7 +62,12 @@ def test_citations_show_version_file_lines_and_the_answering_cell(lac):
     assert "2020-10-01" in meta and "002_49448199a3dea4d2.txt" in meta and "line 352" in meta
     assert "2020-09-01" in text(second) and "000_ef67688da2edb598.txt" in text(second)  # the September version
     headers = [text(th) for th in first.xpath(".//thead//th")]
-    assert headers[:4] == ["Lead Member", "Performance measure (CP = Council Plan)", "2018/19 Outturn", "2019/20 Outturn"]
+    assert headers[:4] == [
+        "Lead Member",
+        "Performance measure (CP = Council Plan)",
+        "2018/19 Outturn",
+        "2019/20 Outturn",
+    ]
     cells = first.xpath(".//tbody//td")
     hit = [i for i, td in enumerate(cells) if td.get("class") == "hit"]
     assert len(hit) == 1 and headers[hit[0]] == "2019/20 Outturn"
@@ -112,12 +118,16 @@ def test_document_page_has_lines_anchors_and_what_was_read(client, engine):
     cells = [text(td) for td in row.xpath("./td")]
     assert cells[1 + header.index("2019/20 Outturn")] == "56.5 601 children"  # cells stay under their headers
     anchors = [int(i[1:]) for i in doc.xpath("//*[starts-with(@id, 'L')]/@id")]
-    spans = engine.sparql("SELECT ?a ?b WHERE { ?p ckg:inDocument ?d ; ckg:lineStart ?a ; ckg:lineEnd ?b }",
-                          {"d": NamedNode(CHILDREN_OCT)})
+    spans = engine.sparql(
+        "SELECT ?a ?b WHERE { ?p ckg:inDocument ?d ; ckg:lineStart ?a ; ckg:lineEnd ?b }",
+        {"d": NamedNode(CHILDREN_OCT)},
+    )
     covered = {n for r in spans for n in range(int(r["a"].value), int(r["b"].value) + 1)}
     assert sorted(anchors) == sorted(covered) and len(covered) > 200  # one anchor for every line a passage holds
-    groups = {s.xpath("normalize-space(./text()[1])"): text(s.xpath("./span")[0])
-              for s in doc.xpath("//details[@class='extracted']/summary")}
+    groups = {
+        s.xpath("normalize-space(./text()[1])"): text(s.xpath("./span")[0])
+        for s in doc.xpath("//details[@class='extracted']/summary")
+    }
     assert groups["Performance measure"] == "37" and groups["Delivery outcome"] == "16"
 
 
@@ -132,7 +142,10 @@ def test_measure_page_has_values_by_period_and_a_chart_of_both_versions(client):
     assert doc.xpath("//h2[.='Read from']/following-sibling::ul[1]//a/@href")[-1] == OCT_PAGE + "#L352"
     periods = [text(th) for th in doc.xpath("//table[@class='values']/thead//th")]
     assert periods == ["Kind", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
-    rows = {text(tr.xpath("./th")[0]): [text(td) for td in tr.xpath("./td")] for tr in doc.xpath("//table[@class='values']/tbody/tr")}
+    rows = {
+        text(tr.xpath("./th")[0]): [text(td) for td in tr.xpath("./td")]
+        for tr in doc.xpath("//table[@class='values']/tbody/tr")
+    }
     assert rows["outturn (rate per 10,000)"][:2] == ["57.3", "56.5"]
     assert rows["outturn (count)"][:2] == ["607 children", "601 children"]
     chart = json.loads(doc.xpath("//script[@id='chart-data']")[0].text)
@@ -148,16 +161,24 @@ def test_measure_page_has_values_by_period_and_a_chart_of_both_versions(client):
 
 def test_person_page_has_roles_over_time_and_meetings(client):
     doc = page(client, "/id/person/j-whittle")
-    roles = [[text(td) for td in tr.xpath("./td")] for tr in doc.xpath("//h2[.='Roles over time']/following::table[1]/tbody/tr")]
+    roles = [
+        [text(td) for td in tr.xpath("./td")]
+        for tr in doc.xpath("//h2[.='Roles over time']/following::table[1]/tbody/tr")
+    ]
     assert ["2016-01-22", "Chairman"] in [r[:2] for r in roles]
     attended = [text(a) for a in doc.xpath("//h2[.='Meetings attended']/following-sibling::ul[1]/li/a")]
-    assert attended == ["Children's Social Care and Health Cabinet Committee meeting 22 January 2016",
-                        "Corporate Parenting Panel meeting 28 January 2016"]
+    assert attended == [
+        "Children's Social Care and Health Cabinet Committee meeting 22 January 2016",
+        "Corporate Parenting Panel meeting 28 January 2016",
+    ]
 
 
 def test_meeting_page_has_attendance_items_and_resolutions(client):
     doc = page(client, local(KENT_MEETING_JAN))
-    groups = {text(h): len(h.xpath("./following-sibling::ul[1]/li")) for h in doc.xpath("//h2[.='Attendance']/following-sibling::h3")}
+    groups = {
+        text(h): len(h.xpath("./following-sibling::ul[1]/li"))
+        for h in doc.xpath("//h2[.='Attendance']/following-sibling::h3")
+    }
     assert groups == {"Present": 14, "Also present": 4, "In attendance": 10, "Apologies": 1}
     minutes = [text(li) for li in doc.xpath("//ol[contains(@class, 'minutes')]/li")]
     chairman = next(m for m in minutes if m.startswith("103. Membership - Election of a new Chairman"))
@@ -168,14 +189,19 @@ def test_entity_pages_name_nodes_and_link_both_ways(client):
     doc = page(client, local(CHILDREN_OCT))
     assert text(doc.xpath("//h1")[0]) == "Children's Services Portfolio Plan 2020/21–2022/23"
     assert doc.xpath("//a[.='Read the document, line by line']/@href") == [OCT_PAGE]
-    incoming = {dt.xpath("normalize-space(./text()[1])") for dt in doc.xpath("//h2[.='Linked from']/following-sibling::dl[1]/dt")}
+    incoming = {
+        dt.xpath("normalize-space(./text()[1])")
+        for dt in doc.xpath("//h2[.='Linked from']/following-sibling::dl[1]/dt")
+    }
     assert {"in document", "in plan"} <= incoming
     out = doc.xpath("//h2[.='Properties and links']/following-sibling::dl[1]//a")
     assert out and not any(text(a).startswith("https://") for a in out)  # labels in place of IRIs
 
 
-@pytest.mark.parametrize("iri", [LAC_MEASURE, LAC_MEASURE.replace("/measure/24", "/obs/352/3/0"), KENT_MEETING_JAN,
-                                 CHILDREN_OCT + "/outcome/5"])
+@pytest.mark.parametrize(
+    "iri",
+    [LAC_MEASURE, LAC_MEASURE.replace("/measure/24", "/obs/352/3/0"), KENT_MEETING_JAN, CHILDREN_OCT + "/outcome/5"],
+)
 def test_every_node_links_to_its_source_lines(client, iri):
     doc = page(client, local(iri))
     links = doc.xpath("//h2[.='Read from']/following-sibling::ul[1]//a[@class='' or not(@class)]/@href")
@@ -250,6 +276,7 @@ def marked_up(tmp_path_factory):
 
     from api.app import create_app
     from kg.engine import Engine
+
     engine = Engine.open(tmp_path_factory.mktemp("markup"), embed=False)
     assert not engine.ingest([FIXTURES / "pages_markup.txt"]).errors
     with TestClient(create_app(engine)) as c:
@@ -259,8 +286,11 @@ def marked_up(tmp_path_factory):
 def test_a_document_cannot_inject_markup(marked_up):
     docs = page(marked_up, "/documents").xpath("//article//h2/a/@href")
     assert len(docs) == 1
-    pages = [docs[0], "/?q=What did the petitioner's statement end with?",
-             "/workbench?query=" + "SELECT ?t WHERE { ?p ckg:text ?t FILTER(CONTAINS(?t, '<')) }"]
+    pages = [
+        docs[0],
+        "/?q=What did the petitioner's statement end with?",
+        "/workbench?query=" + "SELECT ?t WHERE { ?p ckg:text ?t FILTER(CONTAINS(?t, '<')) }",
+    ]
     for url in pages:
         raw = marked_up.get(url, headers=HTML).text
         own = re.findall(r"<script[^>]*>", raw)

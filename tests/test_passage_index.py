@@ -1,12 +1,14 @@
 """The passage index's ranking: a partial sort that keeps a full stable sort's order, ties included."""
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.index import top
 
-SCORES = st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.5, 0.75, 1.0, -0.5]) | st.floats(-1, 1, width=32),
-                  min_size=0, max_size=300)
+SCORES = st.lists(
+    st.sampled_from([0.0, 0.25, 0.5, 0.5, 0.75, 1.0, -0.5]) | st.floats(-1, 1, width=32), min_size=0, max_size=300
+)
 
 
 @settings(max_examples=300, deadline=None)

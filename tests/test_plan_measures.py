@@ -1,4 +1,5 @@
 """Portfolio-plan measure tables: every measure row, sub-measure and value cell, as records and triples."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -18,7 +19,10 @@ from nlp.tables import find_tables
 from tests.data import FIXTURES, SEEDS
 
 SEPT, OCT = "childrens-services-portfolio-plan-2020-09", "childrens-services-portfolio-plan-2020-10"
-ASCH, ASCSC = "adult-social-care-and-health-portfolio-plan-2020-07", "adult-social-care-and-safer-communities-portfolio-plan-2017-07"
+ASCH, ASCSC = (
+    "adult-social-care-and-health-portfolio-plan-2020-07",
+    "adult-social-care-and-safer-communities-portfolio-plan-2017-07",
+)
 
 
 def load(path) -> dict:
@@ -52,8 +56,15 @@ def observations(records) -> list[MeasureObservation]:
 
 def value_cells(doc) -> set[str]:
     """Non-empty cells of the period columns of every measure table, counted straight off the tables."""
-    return {f"{row.line}/{c.index}" for t in find_tables(doc.numbered()) if plan_measures.is_measure_table(t)
-            for row in t.rows if not row.group for c in t.period_columns() if row.cell(c.index)}
+    return {
+        f"{row.line}/{c.index}"
+        for t in find_tables(doc.numbered())
+        if plan_measures.is_measure_table(t)
+        for row in t.rows
+        if not row.group
+        for c in t.period_columns()
+        if row.cell(c.index)
+    }
 
 
 # -- measures -----------------------------------------------------------------------------------
@@ -84,13 +95,19 @@ def test_every_2020_measure_delivers_an_outcome(plans, key):
 def test_labels_flags_notes_and_lead_members(plans):
     by_line = {m.line: m for m in measures(plans[SEPT][1])}
     m = by_line[325]
-    assert m.label == 'The percentage of pupils achieving a "good level of development*" at the Early Years Foundation Stage'
+    assert (
+        m.label
+        == 'The percentage of pupils achieving a "good level of development*" at the Early Years Foundation Stage'
+    )
     assert m.note.startswith("*A pupil achieving at least the expected level")
-    assert m.flags == ("Council Plan",) and m.lead_member.name == "Cllr Standley"   # blank cell inherits
+    assert m.flags == ("Council Plan",) and m.lead_member.name == "Cllr Standley"  # blank cell inherits
     assert by_line[363].label.endswith("(days) (Adoption Scorecard)")
     assert by_line[334].flags == () and by_line[352].lead_member.name == "Cllr Tidy"
     assert [by_line[n].priority for n in (324, 358, 373)] == [
-        "Driving sustainable economic growth", "Keeping vulnerable people safe", "Helping People help themselves"]
+        "Driving sustainable economic growth",
+        "Keeping vulnerable people safe",
+        "Helping People help themselves",
+    ]
     assert by_line[364].outcomes == (5,) and by_line[359].outcomes == (5, 12)
     assert by_line[325].summary.startswith("All children engage, attain and progress well")
     flags = [m.flags for m in measures(plans[ASCSC][1])]
@@ -108,7 +125,11 @@ def test_sub_measures_are_linked_to_their_row(plans):
     _, records, g = plans[SEPT]
     subs = measures(records, subs=True)
     assert [(s.number, s.sub, s.label) for s in subs] == [
-        (13, "i", "Fixed term"), (13, "ii", "Permanent"), (14, "i", "Fixed term"), (14, "ii", "Permanent")]
+        (13, "i", "Fixed term"),
+        (13, "ii", "Permanent"),
+        (14, "i", "Fixed term"),
+        (14, "ii", "Permanent"),
+    ]
     parent = {m.number: m for m in measures(records)}[13]
     assert parent.label == "The percentage of exclusions in primary schools per school population in that year."
     sub_iri = next(s for s in g.subjects(RDFS.label, Literal("Fixed term")))
@@ -131,9 +152,10 @@ def test_a_cell_with_two_values_gives_two_observations(plans):
     obs = [o for o in observations(plans[SEPT][1]) if o.cell == "326/3"]
     assert [(o.value.text, o.value.number, o.value.kind, o.value.area) for o in obs] == [
         ("Ac Year 18/19 ESCC 62.7%", Decimal("62.7"), "Outturn", "AreaCouncil"),
-        ("National Average 65.3%", Decimal("65.3"), "NationalAverage", "AreaNational")]
+        ("National Average 65.3%", Decimal("65.3"), "NationalAverage", "AreaNational"),
+    ]
     assert {o.value.period for o in obs} == {Period(2018, "academic")}
-    assert obs[0].column == "2019/20 Outturn"   # the cell's own year overrides the column's
+    assert obs[0].column == "2019/20 Outturn"  # the cell's own year overrides the column's
 
 
 def test_sub_measure_values_point_to_the_sub_measure(plans):
@@ -190,12 +212,20 @@ def test_fixture_measures(northshire):
         "Tonnes of CO2 emitted from council buildings",
         "Percentage of pupils walking or cycling to school",
         "Kilometres of new cycle lanes opened",
-        "Rate of people killed or seriously injured per 100,000 population"]
+        "Rate of people killed or seriously injured per 100,000 population",
+    ]
     assert [m.lead_member.name for m in ms] == ["Cllr Ada Green"] * 4 + ["Cllr Raj Patel"] * 3
     assert [m.outcomes for m in ms] == [(1, 2), (1, 2), (3,), (3,), (4, 5, 6), (4, 5, 6), (7,)]
     assert [m.priority for m in ms] == ["A cleaner, greener county"] * 6 + ["Keeping roads safe"]
-    assert [m.flags for m in ms] == [("Council Plan",), (), (), ("Council Plan",),
-                                     ("Health & Wellbeing Strategy",), (), ("Council Plan",)]
+    assert [m.flags for m in ms] == [
+        ("Council Plan",),
+        (),
+        (),
+        ("Council Plan",),
+        ("Health & Wellbeing Strategy",),
+        (),
+        ("Council Plan",),
+    ]
     assert ms[3].note == "Gas and electricity use in offices, libraries and depots"
     assert [(s.sub, s.label) for s in measures(records, subs=True)] == [("i", "Primary"), ("ii", "Secondary")]
     assert (None, CKG.healthAndWellbeingStrategy, Literal(True)) in g
@@ -205,10 +235,15 @@ def test_fixture_values(northshire):
     doc, records, g = northshire
     obs = observations(records)
     assert len(obs) == 37 and len({o.cell for o in obs}) == len(value_cells(doc)) == 27
-    cell = [(o.value.number, o.value.area, o.value.kind, o.value.period) for o in obs if o.value.text.startswith(
-        ("Ac Year 20/21", "National Average 38.0%"))]
-    assert cell == [(Decimal("35.5"), "AreaCouncil", "Outturn", Period(2020, "academic")),
-                    (Decimal("38.0"), "AreaNational", "NationalAverage", Period(2020, "academic"))]
+    cell = [
+        (o.value.number, o.value.area, o.value.kind, o.value.period)
+        for o in obs
+        if o.value.text.startswith(("Ac Year 20/21", "National Average 38.0%"))
+    ]
+    assert cell == [
+        (Decimal("35.5"), "AreaCouncil", "Outturn", Period(2020, "academic")),
+        (Decimal("38.0"), "AreaNational", "NationalAverage", Period(2020, "academic")),
+    ]
     subs = [(o.sub, o.value.number, o.value.kind) for o in obs if o.column == "2023/24 Target" and o.measure == 3]
     assert subs == [("i", Decimal(40), "Target"), ("ii", Decimal(12), "Target")]
     first = [(o.value.text, o.value.qualifier, o.value.period) for o in obs if o.measure == 1][:1]

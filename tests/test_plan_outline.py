@@ -1,5 +1,6 @@
 """Portfolio-plan outline: lead members and roles, priority and delivery outcomes,
 operating principles, their triples and shapes, and revision links between versions."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,20 +13,28 @@ from rdflib import Graph, Literal, URIRef
 from kg.triples import build
 from kg.versions import link_priorities, link_revisions
 from kg.vocab import CKG, DCT, FOAF, ORG, RDF, RDFS, SKOS
-from nlp.extract.plan_outline import (DeliveryOutcome, OperatingPrinciple, PriorityOutcome, RoleHolding,
-                                      extract)
+from nlp.extract.plan_outline import DeliveryOutcome, OperatingPrinciple, PriorityOutcome, RoleHolding, extract
 from nlp.read import read
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS, FIXTURES = ROOT / "seeds", ROOT / "tests" / "fixtures"
-CHILDREN_SEP, ADULTS_2020 = "childrens-services-portfolio-plan-2020-09", "adult-social-care-and-health-portfolio-plan-2020-07"
-ADULTS_2017, CHILDREN_OCT = "adult-social-care-and-safer-communities-portfolio-plan-2017-07", "childrens-services-portfolio-plan-2020-10"
+CHILDREN_SEP, ADULTS_2020 = (
+    "childrens-services-portfolio-plan-2020-09",
+    "adult-social-care-and-health-portfolio-plan-2020-07",
+)
+ADULTS_2017, CHILDREN_OCT = (
+    "adult-social-care-and-safer-communities-portfolio-plan-2017-07",
+    "childrens-services-portfolio-plan-2020-10",
+)
 
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    docs = [d for f in ("000_ef67688da2edb598.txt", "001_7a86a0afad391c44.txt", "002_49448199a3dea4d2.txt")
-            for d in read(SEEDS / f)]
+    docs = [
+        d
+        for f in ("000_ef67688da2edb598.txt", "001_7a86a0afad391c44.txt", "002_49448199a3dea4d2.txt")
+        for d in read(SEEDS / f)
+    ]
     return {d.key: (d, extract(d)) for d in docs}
 
 
@@ -55,13 +64,20 @@ def test_delivery_outcomes_are_numbered_within_their_plan(plans):
     assert sep[15].text.startswith("To help tackle Climate Change")
     assert (sep[5].priority, sep[5].line) == ("Keeping vulnerable people safe", 115)
     assert [sep[n].priority for n in (1, 8, 16)] == [
-        "Driving sustainable economic growth", "Helping people help themselves", "Making best use of resources"]
+        "Driving sustainable economic growth",
+        "Helping people help themselves",
+        "Making best use of resources",
+    ]
 
 
 def test_priority_outcomes_2020_and_renamed_in_2017(plans):
     names = [p.name for p in of(plans[CHILDREN_OCT][1], PriorityOutcome)]
-    assert names == ["Driving sustainable economic growth", "Keeping vulnerable people safe",
-                     "Helping people help themselves", "Making best use of resources"]
+    assert names == [
+        "Driving sustainable economic growth",
+        "Keeping vulnerable people safe",
+        "Helping people help themselves",
+        "Making best use of resources",
+    ]
     old = of(plans[ADULTS_2017][1], PriorityOutcome)
     assert [p.name for p in old][0] == "Driving economic growth" and len(old) == 4
     assert [p.line for p in old] == [26, 27, 28, 29]
@@ -70,18 +86,26 @@ def test_priority_outcomes_2020_and_renamed_in_2017(plans):
 # -- members and roles --------------------------------------------------------------------
 def test_lead_members_and_roles(plans):
     roles = {key: [(r.person.name, r.role) for r in of(recs, RoleHolding)] for key, (_d, recs) in plans.items()}
-    assert roles[CHILDREN_SEP] == roles[CHILDREN_OCT] == [
-        ("Sylvia Tidy", "Lead Member for Children and Families"),
-        ("Bob Standley", "Lead Member for Education and Inclusion, Special Educational Needs and Disability")]
-    assert roles[ADULTS_2020] == [("Carl Maynard", "Lead Member for Adult Social Care and Health"),
-                                  ("Bill Bentley", "Lead Member for Communities and Safety")]
+    assert (
+        roles[CHILDREN_SEP]
+        == roles[CHILDREN_OCT]
+        == [
+            ("Sylvia Tidy", "Lead Member for Children and Families"),
+            ("Bob Standley", "Lead Member for Education and Inclusion, Special Educational Needs and Disability"),
+        ]
+    )
+    assert roles[ADULTS_2020] == [
+        ("Carl Maynard", "Lead Member for Adult Social Care and Health"),
+        ("Bill Bentley", "Lead Member for Communities and Safety"),
+    ]
     assert roles[ADULTS_2017] == [("Bill Bentley", "Lead Member for Adult Social Care and Community Safety")]
 
 
 def test_responsibilities_are_the_paragraphs_after_the_role(plans):
     tidy, standley = of(plans[CHILDREN_SEP][1], RoleHolding)
     assert tidy.line == 27 and tidy.responsibilities.startswith(
-        "Responsible for strategy and policy for all Children's Services (social care) matters.\n\nPrincipal")
+        "Responsible for strategy and policy for all Children's Services (social care) matters.\n\nPrincipal"
+    )
     assert tidy.responsibilities.endswith("youth justice, and the 0 – 19 Early Help Service.")
     assert "Portfolios Overview" not in standley.responsibilities
     bentley = of(plans[ADULTS_2020][1], RoleHolding)[1]
@@ -105,14 +129,24 @@ def test_fixture_plan_of_another_council():
     assert [(h.person.name, h.role, h.officer) for h in holders] == [
         ("Amira Okafor", "Cabinet Member for Highways and Transport", False),
         ("Duncan McBride", "Lead Member for Communities, Fire and Rescue", False),
-        ("Priya Raman", "Executive Director of Place Services", True)]
+        ("Priya Raman", "Executive Director of Place Services", True),
+    ]
     assert holders[0].responsibilities.count("\n\n") == 1
     assert [p.name for p in of(recs, PriorityOutcome)] == [
-        "Keeping people safe from vulnerable situations", "A sustainable and prosperous economy",
-        "Making best use of resources"]
+        "Keeping people safe from vulnerable situations",
+        "A sustainable and prosperous economy",
+        "Making best use of resources",
+    ]
     outcomes = of(recs, DeliveryOutcome)
     assert [(o.number, o.priority.split()[1]) for o in outcomes] == [
-        (1, "people"), (2, "people"), (3, "people"), (4, "sustainable"), (5, "sustainable"), (6, "best"), (7, "best")]
+        (1, "people"),
+        (2, "people"),
+        (3, "people"),
+        (4, "sustainable"),
+        (5, "sustainable"),
+        (6, "best"),
+        (7, "best"),
+    ]
     assert outcomes[2].text.endswith("within the standard response time agreed with the Fire Authority")
     principles = of(recs, OperatingPrinciple)
     assert [p.name for p in principles] == ["Customer focus", "Value for money"]
@@ -123,9 +157,13 @@ def test_fixture_signatures_and_bulleted_priorities():
     doc, recs = fixture("outline_scc_signature.txt")
     assert [(h.person.name, h.role, h.officer) for h in of(recs, RoleHolding)] == [
         ("Mary Lewis", "Cabinet Member for Adults and Health", False),
-        ("Tom Hale", "Director of Public Health", True)]
+        ("Tom Hale", "Director of Public Health", True),
+    ]
     assert [p.name for p in of(recs, PriorityOutcome)] == [
-        "Growing a sustainable economy so everyone can benefit", "Tackling health inequality", "Empowering communities"]
+        "Growing a sustainable economy so everyone can benefit",
+        "Tackling health inequality",
+        "Empowering communities",
+    ]
     assert of(recs, DeliveryOutcome) == []
     assert [p.name for p in of(recs, OperatingPrinciple)] == ["Listening first", "Working as one"]
 
@@ -189,15 +227,23 @@ def test_revision_links_oct_to_sept_only(graphs):
     assert link_revisions(union.query) == [(str(graphs[CHILDREN_OCT].iri), str(graphs[CHILDREN_SEP].iri))]
     links = link_priorities(union.query)
     renamed = [(s, o) for s, p, o in links if p == CKG.succeeds]
-    assert renamed == [(graphs[CHILDREN_OCT].priority("Driving sustainable economic growth"),
-                        graphs[ADULTS_2017].priority("Driving economic growth"))]
+    assert renamed == [
+        (
+            graphs[CHILDREN_OCT].priority("Driving sustainable economic growth"),
+            graphs[ADULTS_2017].priority("Driving economic growth"),
+        )
+    ]
     assert sum(p == SKOS.exactMatch for _s, p, _o in links) == 3
 
 
 def test_revision_needs_same_title_and_no_version_between():
     g, council = Graph(), URIRef("urn:org:council")
-    for key, issued, title in (("v1", "2020-01-01", "Plan A"), ("v3", "2020-09-01", "Plan A"),
-                               ("v2", "2020-05-01", "Plan A"), ("other", "2020-12-01", "Plan B")):
+    for key, issued, title in (
+        ("v1", "2020-01-01", "Plan A"),
+        ("v3", "2020-09-01", "Plan A"),
+        ("v2", "2020-05-01", "Plan A"),
+        ("other", "2020-12-01", "Plan B"),
+    ):
         iri = URIRef(f"urn:doc:{key}")
         g.add((iri, RDF.type, FOAF.Document))
         g.add((iri, DCT.title, Literal(title)))

@@ -1,4 +1,5 @@
 """Reading files: multi-document files, metadata, encodings and bad input."""
+
 from datetime import date
 
 import pytest
@@ -11,7 +12,12 @@ from tests.data import SEEDS
 def test_seed_000_holds_two_plans_with_their_own_metadata():
     sept, asch = read(SEEDS / "000_ef67688da2edb598.txt")
     assert sept.title == "Children's Services Portfolio Plan 2020/21–2022/23"
-    assert (sept.doc_type, sept.issued, sept.period, sept.council_key) == ("PortfolioPlan", date(2020, 9, 1), (2020, 2022), "escc")
+    assert (sept.doc_type, sept.issued, sept.period, sept.council_key) == (
+        "PortfolioPlan",
+        date(2020, 9, 1),
+        (2020, 2022),
+        "escc",
+    )
     assert asch.title == "Adult Social Care and Health Portfolio Plan 2020/21–2022/23"
     assert asch.issued == date(2020, 7, 1)
     assert sept.line_start == 1 and asch.line_start == sept.line_end + 1
@@ -61,8 +67,10 @@ def test_unsupported_format_is_refused(tmp_path):
 
 def test_windows_1252_is_decoded_with_a_warning(tmp_path):
     f = tmp_path / "cp1252.txt"
-    f.write_bytes("Report to:\tPlaces Scrutiny Committee\nDate:\t3 May 2022\nTitle of report:\tCaf\xe9 budget \u2013 \u00a3120k\n\n"
-                  "The council\u2019s caf\u00e9 costs \u00a3120,000.\n".encode("cp1252"))
+    f.write_bytes(
+        "Report to:\tPlaces Scrutiny Committee\nDate:\t3 May 2022\nTitle of report:\tCaf\xe9 budget \u2013 \u00a3120k\n\n"
+        "The council\u2019s caf\u00e9 costs \u00a3120,000.\n".encode("cp1252")
+    )
     (doc,) = read(f)
     assert "The council\u2019s caf\u00e9 costs \u00a3120,000." in doc.lines
     assert doc.warnings == (f"{f}: not valid UTF-8; decoded as cp1252",)
@@ -79,8 +87,11 @@ def test_latin_1_bytes_outside_cp1252_fall_back_to_latin_1(tmp_path):
 
 def test_a_directory_yields_its_documents_and_a_named_file_is_read_whatever_its_suffix(tmp_path):
     from nlp.read import iter_files
+
     (tmp_path / "minutes.txt").write_text("Minutes of the Cabinet held on 7 March 2023\n", encoding="utf-8")
     (tmp_path / "questions.jsonl").write_text('{"q": 1}\n', encoding="utf-8")
     (tmp_path / "figures.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     assert iter_files([tmp_path]) == [tmp_path / "minutes.txt"]
-    assert iter_files([tmp_path / "questions.jsonl"]) == [tmp_path / "questions.jsonl"]  # named: read, and refused there
+    assert iter_files([tmp_path / "questions.jsonl"]) == [
+        tmp_path / "questions.jsonl"
+    ]  # named: read, and refused there

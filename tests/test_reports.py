@@ -1,4 +1,5 @@
 """Committee reports, records of decision and work programmes."""
+
 from collections import Counter
 
 import pytest
@@ -44,7 +45,8 @@ def test_report_fields(kent):
     assert fields["summary"].startswith("This report builds on the previous report to committee (January 2016)")
     assert [(a.name, role) for a, role in rec.authors] == [
         ("Graham Gibbens", "Cabinet Member for Adult Social Care and Public Health"),
-        ("Andrew Scott-Clark", "Director of Public Health")]
+        ("Andrew Scott-Clark", "Director of Public Health"),
+    ]
     assert len(recs) == 2
     assert recs[1].startswith("The Children’s Social Care and Health Cabinet Committee is asked to: either ENDORSE")
 
@@ -62,8 +64,10 @@ def test_proposed_record_of_decision(kent):
 def test_fixture_report_and_decision(surrey):
     fields, rec, recs = head(surrey["ahsc-2018-06-14-5-report"])
     assert fields["decision no"] == "18/ASC/004"
-    assert recs == ["The Committee is asked to: COMMENT on the strategy; and",
-                    "The Committee is asked to: ENDORSE the proposed record of decision."]
+    assert recs == [
+        "The Committee is asked to: COMMENT on the strategy; and",
+        "The Committee is asked to: ENDORSE the proposed record of decision.",
+    ]
     fields, _, _ = head(surrey["ahsc-2018-06-14-5-decision"])
     assert (fields["decision no"], fields["decision"]) == ("18/ASC/004", "To approve the strategy.")
 
@@ -72,8 +76,21 @@ def test_work_programme_items_and_planned_meetings(kent):
     recs = workprog.extract(kent["cschcc-2016-03-22-d5-work-programme"])
     planned = [r for r in recs if isinstance(r, workprog.PlannedMeetingRecord)]
     assert [str(p.meeting.date) for p in planned] == [
-        "2016-05-13", "2016-07-05", "2016-09-06", "2015-11-10", "2017-01-11", "2017-03-23"]
-    assert [p.uncertain for p in planned] == [False, False, False, True, False, False]   # "10 NOVEMBER 2015" out of sequence
+        "2016-05-13",
+        "2016-07-05",
+        "2016-09-06",
+        "2015-11-10",
+        "2017-01-11",
+        "2017-03-23",
+    ]
+    assert [p.uncertain for p in planned] == [
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]  # "10 NOVEMBER 2015" out of sequence
     items = Counter(str(r.meeting.date) for r in recs if isinstance(r, workprog.WorkItemRecord))
     assert items == {"2016-05-13": 3, "2016-07-05": 5, "2016-09-06": 7, "2015-11-10": 4}
     assert {p.meeting.body for p in planned} == {"Children's Social Care and Health Cabinet Committee"}
@@ -82,6 +99,8 @@ def test_work_programme_items_and_planned_meetings(kent):
 def test_fixture_work_programme(surrey):
     recs = workprog.extract(surrey["ahsc-2018-06-14-7-work-programme"])
     items = [(str(r.meeting.date), r.title, r.section) for r in recs if isinstance(r, workprog.WorkItemRecord)]
-    assert items == [("2018-09-12", "Home care procurement update", "Scrutiny of services"),
-                     ("2018-09-12", "Carers strategy", "Scrutiny of services"),
-                     ("2018-10-18", "Budget monitoring", "Scrutiny of services")]
+    assert items == [
+        ("2018-09-12", "Home care procurement update", "Scrutiny of services"),
+        ("2018-09-12", "Carers strategy", "Scrutiny of services"),
+        ("2018-10-18", "Budget monitoring", "Scrutiny of services"),
+    ]

@@ -1,4 +1,5 @@
 """Person resolution: titles, initials, surname-only mentions and typos -> one canonical name."""
+
 import pytest
 
 from nlp.model import PersonRef
@@ -33,14 +34,33 @@ def test_parse_strips_titles_roles_and_post_nominals():
     assert parse_name("Mrs S Howes (Substitute for Ms C J Cribbon)").text == "S Howes"
 
 
-@pytest.mark.parametrize("raw, canonical", [
-    ("Mrs J Whittle (Chairman)", "Jenny Whittle"), ("Mrs Whittle", "Jenny Whittle"), ("Mr P Segurola", "Philip Segurola"),
-    ("Mr P Segurolo", "Philip Segurola"), ("Philip Seguola", "Philip Segurola"), ("Cllr Tidy", "Sylvia Tidy"),
-    ("Councillor Sylvia Tidy", "Sylvia Tidy"), ("Dr Segurola", "Philip Segurola"),
-])
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("Mrs J Whittle (Chairman)", "Jenny Whittle"),
+        ("Mrs Whittle", "Jenny Whittle"),
+        ("Mr P Segurola", "Philip Segurola"),
+        ("Mr P Segurolo", "Philip Segurola"),
+        ("Philip Seguola", "Philip Segurola"),
+        ("Cllr Tidy", "Sylvia Tidy"),
+        ("Councillor Sylvia Tidy", "Sylvia Tidy"),
+        ("Dr Segurola", "Philip Segurola"),
+    ],
+)
 def test_canonical_names_examples(raw, canonical):
-    refs = ["Jenny Whittle", "Mrs J Whittle (Chairman)", "Mrs Whittle", "Philip Segurola", "Philip Segurola",
-            "Mr P Segurola", "Mr P Segurolo", "Philip Seguola", "Cllr Tidy", "Councillor Sylvia Tidy", "Dr Segurola"]
+    refs = [
+        "Jenny Whittle",
+        "Mrs J Whittle (Chairman)",
+        "Mrs Whittle",
+        "Philip Segurola",
+        "Philip Segurola",
+        "Mr P Segurola",
+        "Mr P Segurolo",
+        "Philip Seguola",
+        "Cllr Tidy",
+        "Councillor Sylvia Tidy",
+        "Dr Segurola",
+    ]
     assert canonical_names(refs)[raw] == canonical
 
 
@@ -50,7 +70,7 @@ def test_initials_only_and_same_surname_different_people():
     assert names["Mr D Whittle"] == "David Whittle"
     names = canonical_names(["Mr A Smith", "Mr B Smith", "Mr Smith"])
     assert names["Mr A Smith"] == "A Smith" and names["Mr B Smith"] == "B Smith"
-    assert names["Mr Smith"] == "Smith"            # ambiguous: never guessed
+    assert names["Mr Smith"] == "Smith"  # ambiguous: never guessed
 
 
 def test_fixture_with_invented_names():
@@ -63,28 +83,42 @@ def test_fixture_with_invented_names():
     assert names["Cllr Proudie"] == names["Councillor Mary Proudie"] == "Mary Proudie"
     assert names["Mr F Arabin"] == "F Arabin"
     assert names["Dr T Grantly"] == "T Grantly" and names["Ms E Grantly"] == "E Grantly"
-    assert names["Ms Grantly"] == "E Grantly"      # the title tells which Grantly
-    assert names["Dr Grantly"] == "Grantly"        # nothing tells: left unresolved
+    assert names["Ms Grantly"] == "E Grantly"  # the title tells which Grantly
+    assert names["Dr Grantly"] == "Grantly"  # nothing tells: left unresolved
     # one letter apart, so flagged for a human to justify (as ALLOWED_PAIRS does on the seeds)
     assert ("E Grantly", "T Grantly") in same_person_candidates(set(names.values()))
 
 
 def test_seed_people_resolve(seed_names):
     expect = {
-        "Mrs J Whittle": "J Whittle", "Mrs Whittle": "J Whittle", "David Whittle": "David Whittle",
-        "Mr P Segurolo": "Philip Segurola", "Philip Seguola": "Philip Segurola", "Mr Segurola": "Philip Segurola",
-        "Mr P Segurola": "Philip Segurola", "Cllr Tidy": "Sylvia Tidy", "Cllr Standley": "Bob Standley",
-        "Cllr Maynard": "Carl Maynard", "Cllr Bentley": "Bill Bentley", "Mr P J Oakford": "Peter Oakford",
-        "Mr Oakford": "Peter Oakford", "Mr Gibbens": "Graham Gibbens", "Mrs Sharp": "Karen Sharp",
-        "Ms K Sharp": "Karen Sharp", "Mr A Ireland": "Andrew Ireland", "Mrs A D Allen": "A D Allen",
-        "Mrs Allen": "A D Allen", "Ms Shah": "Y Shah", "Mrs Carpenter": "Teresa Carpenter",
+        "Mrs J Whittle": "J Whittle",
+        "Mrs Whittle": "J Whittle",
+        "David Whittle": "David Whittle",
+        "Mr P Segurolo": "Philip Segurola",
+        "Philip Seguola": "Philip Segurola",
+        "Mr Segurola": "Philip Segurola",
+        "Mr P Segurola": "Philip Segurola",
+        "Cllr Tidy": "Sylvia Tidy",
+        "Cllr Standley": "Bob Standley",
+        "Cllr Maynard": "Carl Maynard",
+        "Cllr Bentley": "Bill Bentley",
+        "Mr P J Oakford": "Peter Oakford",
+        "Mr Oakford": "Peter Oakford",
+        "Mr Gibbens": "Graham Gibbens",
+        "Mrs Sharp": "Karen Sharp",
+        "Ms K Sharp": "Karen Sharp",
+        "Mr A Ireland": "Andrew Ireland",
+        "Mrs A D Allen": "A D Allen",
+        "Mrs Allen": "A D Allen",
+        "Ms Shah": "Y Shah",
+        "Mrs Carpenter": "Teresa Carpenter",
     }
     assert {raw: seed_names[raw] for raw in expect} == expect
 
 
 def test_seed_counts(seed_refs, seed_names):
     segurola = [r for r in seed_refs if seed_names[r.name] == "Philip Segurola"]
-    assert len({r.name for r in segurola}) == 5      # Philip Segurola, Mr Segurola, Mr P Segurola/-o, Philip Seguola
+    assert len({r.name for r in segurola}) == 5  # Philip Segurola, Mr Segurola, Mr P Segurola/-o, Philip Seguola
     assert len([r for r in seed_refs if seed_names[r.name] == "J Whittle"]) == 10
 
 
@@ -102,12 +136,26 @@ def test_same_person_candidates_flags_near_duplicates():
 
 def test_one_node_per_committee_however_spelt(engine):
     from nlp.entity_names import body_name
-    assert body_name("CHILDREN'S SOCIAL CARE & HEALTH CABINET COMMITTEE") == "Children's Social Care and Health Cabinet Committee"
-    assert body_name("Resolved the Children\u2019s Social Care and Health Cabinet Committee") == \
-        "Children's Social Care and Health Cabinet Committee"
+
+    assert (
+        body_name("CHILDREN'S SOCIAL CARE & HEALTH CABINET COMMITTEE")
+        == "Children's Social Care and Health Cabinet Committee"
+    )
+    assert (
+        body_name("Resolved the Children\u2019s Social Care and Health Cabinet Committee")
+        == "Children's Social Care and Health Cabinet Committee"
+    )
     assert body_name("RPPR Scrutiny Board") == "RPPR Scrutiny Board"
-    rows = list(engine.sparql('SELECT DISTINCT ?c WHERE { ?c a ckg:Committee ; '
-                              'rdfs:label "Children\'s Social Care and Health Cabinet Committee" }'))
+    rows = list(
+        engine.sparql(
+            "SELECT DISTINCT ?c WHERE { ?c a ckg:Committee ; "
+            'rdfs:label "Children\'s Social Care and Health Cabinet Committee" }'
+        )
+    )
     assert len(rows) == 1
-    assert not list(engine.sparql('SELECT ?o WHERE { ?o a org:Organization ; rdfs:label ?l '
-                                  'FILTER(REGEX(?l, "(Committee|Panel)$") && NOT EXISTS { ?o a ckg:Committee }) }'))
+    assert not list(
+        engine.sparql(
+            "SELECT ?o WHERE { ?o a org:Organization ; rdfs:label ?l "
+            'FILTER(REGEX(?l, "(Committee|Panel)$") && NOT EXISTS { ?o a ckg:Committee }) }'
+        )
+    )

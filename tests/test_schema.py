@@ -4,14 +4,24 @@
 (Schemathesis' own pytest loader, `schemathesis.pytest.from_fixture`, fails under pytest 9, so each
 operation's cases are drawn from its hypothesis strategy here.)
 """
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
-OPERATIONS = [("/health", "GET"), ("/ask", "GET"), ("/search", "GET"), ("/sparql", "GET"), ("/sparql", "POST"),
-              ("/ingest", "POST"), ("/id/{path}", "GET"), ("/trace", "GET"), ("/diff", "GET")]
+OPERATIONS = [
+    ("/health", "GET"),
+    ("/ask", "GET"),
+    ("/search", "GET"),
+    ("/sparql", "GET"),
+    ("/sparql", "POST"),
+    ("/ingest", "POST"),
+    ("/id/{path}", "GET"),
+    ("/trace", "GET"),
+    ("/diff", "GET"),
+]
 BOUNDED = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -34,4 +44,5 @@ def test_no_generated_request_is_a_server_error(api_schema, path, method):
     @given(st.one_of(*(operation.as_strategy(generation_mode=m) for m in modes)))
     def call(case):
         case.call_and_validate(checks=[not_a_server_error])
+
     call()

@@ -1,4 +1,5 @@
 """Scorecards and performance reports: indicators, RAG ratings, values, trends, as measures and observations."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -71,7 +72,11 @@ def test_red_indicator_pages_add_monthly_trend_values():
     r = rows(card())["Ave. no of days between court authority to place a child and the decision on a match"]
     assert (r.code, r.rag, r.unit) == ("30", "Red", "Days")
     assert cell(r, "Actual", column="Latest Result and RAG Status").value == Decimal("241.5")
-    trend = {c.month.isoformat(): c.value for c in r.cells if c.kind == "Actual" and c.column != "Latest Result and RAG Status"}
+    trend = {
+        c.month.isoformat(): c.value
+        for c in r.cells
+        if c.kind == "Actual" and c.column != "Latest Result and RAG Status"
+    }
     assert trend == {"2015-10-01": Decimal("237.2"), "2015-11-01": Decimal("228.9"), "2015-12-01": Decimal("235.2")}
     rag = {c.month.isoformat(): c.rag for c in r.cells if c.kind == "RAG"}
     assert rag["2015-10-01"] == "Red" and len(rag) == 4
@@ -83,15 +88,20 @@ def test_scorecard_graph_answers_red_indicators_query():
     res = {str(r["code"]): r for r in g.query(q)}
     assert sorted(res, key=int) == ["9", "19", "24", "28", "30", "31"]
     assert res["30"]["value"] == Literal(Decimal("241.5")) and res["30"]["target"] == Literal(Decimal("121.0"))
-    stated = {str(r[0]).rsplit("#")[-1]: int(r[1]) for r in g.query(
-        "SELECT ?rag ?n WHERE { ?d ckg:statedRagCount ?s . ?s ckg:ragRating ?rag ; ckg:ratedCount ?n }",
-        initNs={"ckg": CKG})}
+    stated = {
+        str(r[0]).rsplit("#")[-1]: int(r[1])
+        for r in g.query(
+            "SELECT ?rag ?n WHERE { ?d ckg:statedRagCount ?s . ?s ckg:ragRating ?rag ; ckg:ratedCount ?n }",
+            initNs={"ckg": CKG},
+        )
+    }
     assert stated == {"Green": 17, "Amber": 21, "Red": 6}
 
 
 def test_every_indicator_cites_its_table_row():
     from nlp.segment import segment
     from kg.vocab import PROV
+
     doc = part("Scorecard")
     g = build(doc, segment(doc), card()).graph
     row = rows(card())["Ave. no of days between court authority to place a child and the decision on a match"]
@@ -110,8 +120,12 @@ def test_public_health_report_kpi_tables():
     assert (q3.text, q3.value, q3.rag, q3.period.label) == ("38% (r)", Decimal("38"), "Red", "2015/16")
     assert cell(one_year, "Target").value == Decimal("75")
     fnp = found["No. of active client in the programme"]
-    assert [(c.area, c.text) for c in fnp.cells] == [("North Kent", "140"), ("North Kent", "137"),
-                                                    ("South Kent", "115"), ("South Kent", "126")]
+    assert [(c.area, c.text) for c in fnp.cells] == [
+        ("North Kent", "140"),
+        ("North Kent", "137"),
+        ("South Kent", "115"),
+        ("South Kent", "126"),
+    ]
     ncmp = found["% of excess weight 4-5 year olds"]
     assert [c.period.label for c in ncmp.cells] == ["2013/14", "2014/15"] and ncmp.direction == "Worsened"
 
@@ -119,8 +133,10 @@ def test_public_health_report_kpi_tables():
 def test_national_average_rows_become_national_average_observations():
     report = part("Report", "Public Health Performance – Children and Young People")
     g = graph(report, scorecard.extract(report))
-    n = g.query("SELECT (COUNT(?o) AS ?n) WHERE { ?o ckg:valueKind ckg:NationalAverage ; ckg:area ckg:AreaNational }",
-                initNs={"ckg": CKG})
+    n = g.query(
+        "SELECT (COUNT(?o) AS ?n) WHERE { ?o ckg:valueKind ckg:NationalAverage ; ckg:area ckg:AreaNational }",
+        initNs={"ckg": CKG},
+    )
     assert int(next(iter(n))[0]) == 8
 
 
@@ -133,11 +149,18 @@ def test_fixture_scorecard_extracted_exactly():
     records = scorecard.extract(doc)
     found = rows(records)
     assert [(r.code, r.rag, r.polarity, r.group) for r in found.values()] == [
-        ("A1", "Amber", "HigherIsBetter", "SAFEGUARDING"), ("A2", "Red", "LowerIsBetter", "SAFEGUARDING"),
-        ("A3", "Green", "HigherIsBetter", "REABLEMENT")]
+        ("A1", "Amber", "HigherIsBetter", "SAFEGUARDING"),
+        ("A2", "Red", "LowerIsBetter", "SAFEGUARDING"),
+        ("A3", "Green", "HigherIsBetter", "REABLEMENT"),
+    ]
     a1 = found["% of safeguarding enquiries completed within 28 days"]
     latest = cell(a1, "Actual")
-    assert (latest.value, latest.numerator, latest.denominator, latest.month.isoformat()) == (Decimal("81.5"), "163", "200", "2019-09-01")
+    assert (latest.value, latest.numerator, latest.denominator, latest.month.isoformat()) == (
+        Decimal("81.5"),
+        "163",
+        "200",
+        "2019-09-01",
+    )
     assert cell(a1, "Target").period.label == "2019/20" and cell(a1, "Previous").direction == "Improved"
     a2 = found["Number of people awaiting assessment"]
     assert cell(a2, "Actual").numerator is None and a2.unit == "Count"
@@ -149,6 +172,7 @@ def test_fixture_scorecard_extracted_exactly():
 def test_performance_graphs_conform_to_shapes():
     import pyshacl
     from nlp.extract import kpi, risks
+
     shapes, ontology = Graph(), Graph()
     for f in (ROOT / "ontology").glob("*.ttl"):
         (shapes if f.name.startswith("shapes") else ontology).parse(f)

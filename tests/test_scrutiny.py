@@ -1,4 +1,5 @@
 """The 2013 East Sussex scrutiny report: cover, people, priority outcomes, recommendations, garbled items."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -42,9 +43,12 @@ def test_contacts_and_signatory():
 
 def test_priority_outcomes_2013_scheme():
     names = [p.name for p in of(scrutiny.PriorityOutcome)]
-    assert names == ["Driving economic growth", "Keeping vulnerable people safe from harm",
-                     "Building resilience for individuals and families to live independently",
-                     "Making the best use of our resources"]
+    assert names == [
+        "Driving economic growth",
+        "Keeping vulnerable people safe from harm",
+        "Building resilience for individuals and families to live independently",
+        "Making the best use of our resources",
+    ]
     doc, records = report()
     g = build(doc, [], records).graph
     schemes = set(g.objects(None, SKOS.inScheme))
@@ -71,6 +75,8 @@ def test_table_items_flag_ocr_damage():
 def test_garble_test_is_generic():
     assert not scrutiny.garbled("Ensuring sufficient child care availability across the county for 0-11 year olds")
     assert not scrutiny.garbled("Support for young people in the criminal justice system (YOT)")
-    assert scrutiny.garbled("appropriate monitoring for young people at risk of entering the criminal stice sytem ofending")
+    assert scrutiny.garbled(
+        "appropriate monitoring for young people at risk of entering the criminal stice sytem ofending"
+    )
     assert scrutiny.garbled("• • e home to school transport")
     assert scrutiny.garbled("children and young people ശ")

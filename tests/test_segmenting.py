@@ -1,4 +1,5 @@
 """Segmenting documents into passages with section paths and exact line spans."""
+
 from collections import Counter
 
 from nlp.read import read

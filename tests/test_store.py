@@ -1,4 +1,5 @@
 """The store: each fact once in the default graph, per-document graphs kept, replace and remove atomic."""
+
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -34,10 +35,17 @@ def test_people_are_stated_by_several_documents_and_listed_once(engine):
 def test_red_indicators_lists_each_red_indicator_once(engine):
     rows = list(engine.sparql(saved_query("red-indicators").text))
     assert len(rows) == 8
-    scorecard = sorted((r["code"].value, r["valueText"].value, r["targetText"].value)
-                       for r in rows if r["doc"].value == SCORECARD)
-    assert scorecard == [("19", "12.3% R", "9.0%"), ("24", "77.8% R", "98.0%"), ("28", "59.2% R", "86.0%"),
-                         ("30", "241.5 R", "121.0"), ("31", "9.5% R", "13.0%"), ("9", "68.4% R", "85.0%")]
+    scorecard = sorted(
+        (r["code"].value, r["valueText"].value, r["targetText"].value) for r in rows if r["doc"].value == SCORECARD
+    )
+    assert scorecard == [
+        ("19", "12.3% R", "9.0%"),
+        ("24", "77.8% R", "98.0%"),
+        ("28", "59.2% R", "86.0%"),
+        ("30", "241.5 R", "121.0"),
+        ("31", "9.5% R", "13.0%"),
+        ("9", "68.4% R", "85.0%"),
+    ]
     others = sorted(r["valueText"].value for r in rows if r["doc"].value != SCORECARD)
     assert others == ["22% (r)", "38% (r)"]
 
@@ -69,10 +77,13 @@ def test_the_default_graph_is_the_union_of_the_document_graphs(engine, copy):
 
 
 def test_removing_a_document_keeps_what_others_state_and_drops_what_only_it_stated(copy):
-    stating = sorted(r["g"].value for r in copy.query("SELECT ?g WHERE { GRAPH ?g { ?p a foaf:Person } }", {"p": PERSON}))
+    stating = sorted(
+        r["g"].value for r in copy.query("SELECT ?g WHERE { GRAPH ?g { ?p a foaf:Person } }", {"p": PERSON})
+    )
     gone = stating[0]
     only_it = _triples(copy, ox.NamedNode(gone)) - set().union(
-        *(_triples(copy, g) for g in copy.ox.named_graphs() if g.value != gone))
+        *(_triples(copy, g) for g in copy.ox.named_graphs() if g.value != gone)
+    )
     assert only_it
     copy.remove_graph(gone)
     default = _triples(copy, ox.DefaultGraph())
@@ -91,8 +102,9 @@ def test_replacing_a_document_drops_facts_it_no_longer_states_unless_another_doe
     copy.replace_graph(g, new)
     default = _triples(copy, ox.DefaultGraph())
     assert shared in default and own not in default and default == _union(copy)
-    assert _triples(copy, ox.NamedNode(g)) == {(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
-                                                 ox.Literal("new"))}
+    assert _triples(copy, ox.NamedNode(g)) == {
+        (ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("new"))
+    }
 
 
 def test_a_crash_during_replace_leaves_the_graph_and_the_default_graph_as_they_were(tmp_path):
@@ -117,8 +129,12 @@ def _crash(*_a, **_k):
 def test_a_store_written_before_the_merged_default_graph_gains_it_on_open(tmp_path):
     raw = ox.Store(str(tmp_path / "store"))
     s, p = ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p")
-    raw.extend([ox.Quad(s, p, ox.Literal("1"), ox.NamedNode("http://x/a")),
-                ox.Quad(s, p, ox.Literal("1"), ox.NamedNode("http://x/b"))])
+    raw.extend(
+        [
+            ox.Quad(s, p, ox.Literal("1"), ox.NamedNode("http://x/a")),
+            ox.Quad(s, p, ox.Literal("1"), ox.NamedNode("http://x/b")),
+        ]
+    )
     raw.flush()
     del raw
     store = OxigraphStore(tmp_path / "store")
@@ -137,14 +153,18 @@ def test_bound_variables_written_into_the_text_match_oxigraphs_own_binding(engin
     text = bind_text(q.text, {"indicator": ox.Literal(ADOPTED)})
     assert "VALUES (?indicator)" in text and "?indicator" in text.split("WHERE")[0]
     written = [(r["code"].value, r["indicator"].value) for r in engine.store.ox.query(text, prefixes={})]
-    assert written == [(r["code"].value, r["indicator"].value) for r in engine.sparql(q.text, bound)] == [("31", ADOPTED)]
+    assert (
+        written == [(r["code"].value, r["indicator"].value) for r in engine.sparql(q.text, bound)] == [("31", ADOPTED)]
+    )
 
 
 def test_bind_text_leaves_strings_iris_and_comments_alone():
     text = '# ?x here\nSELECT ?x WHERE { ?x <http://e/?x> "?x" . FILTER(?x != 1) } ORDER BY ?x'
     out = bind_text(text, {"x": ox.NamedNode("http://e/a")})
-    assert out.startswith('# ?x here\nSELECT ?x WHERE { <http://e/a> <http://e/?x> "?x" . FILTER(<http://e/a> != 1) }'
-                          ' ORDER BY ?x\nVALUES (?x) { (<http://e/a>) }')
+    assert out.startswith(
+        '# ?x here\nSELECT ?x WHERE { <http://e/a> <http://e/?x> "?x" . FILTER(<http://e/a> != 1) }'
+        " ORDER BY ?x\nVALUES (?x) { (<http://e/a>) }"
+    )
 
 
 def test_an_update_is_refused(engine):

@@ -1,4 +1,5 @@
 """The shared helpers: slugs, title case and spaces (nlp.text), words and IDF (nlp.words), dates (nlp.dates)."""
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,10 @@ from nlp.words import idf, spelt_out, tokens
 
 
 def test_slug_folds_accents_drops_apostrophes_and_breaks_at_dashes():
-    assert slug("Children's Services Portfolio Plan 2020/21–2022/23") == "childrens-services-portfolio-plan-2020-21-2022-23"
+    assert (
+        slug("Children's Services Portfolio Plan 2020/21–2022/23")
+        == "childrens-services-portfolio-plan-2020-21-2022-23"
+    )
     assert slug("Mersham Street Café") == "mersham-street-cafe"
     assert slug("  --  ") == ""
 
@@ -31,8 +35,10 @@ def test_iri_slug_keeps_dots_is_never_empty_and_ends_in_no_hyphen_when_cut():
 
 
 def test_title_case_lowers_small_words_inside_a_title_only():
-    assert titlecase("CHILDREN'S SOCIAL CARE AND HEALTH CABINET COMMITTEE") == \
-        "Children's Social Care and Health Cabinet Committee"
+    assert (
+        titlecase("CHILDREN'S SOCIAL CARE AND HEALTH CABINET COMMITTEE")
+        == "Children's Social Care and Health Cabinet Committee"
+    )
     assert titlecase("THE CORPORATE PARENTING PANEL") == "The Corporate Parenting Panel"
     assert tidy_title("**CORPORATE PARENTING PANEL** –") == "Corporate Parenting Panel"
     assert acronym("Corporate Parenting Panel of the Council") == "cppc"
@@ -49,8 +55,15 @@ def test_council_key_and_aliases_come_from_the_councils_list():
 
 
 def test_tokens_stem_and_drop_stop_words_keeping_years_and_decimals_whole():
-    assert tokens("The children's services received 95.5% in 2016/17, led by Councillors") == \
-        ["child", "servic", "receiv", "95.5", "2016/17", "lead", "councillor"]
+    assert tokens("The children's services received 95.5% in 2016/17, led by Councillors") == [
+        "child",
+        "servic",
+        "receiv",
+        "95.5",
+        "2016/17",
+        "lead",
+        "councillor",
+    ]
 
 
 def test_spelt_out_reads_acronyms_from_consecutive_words():
@@ -84,7 +97,8 @@ def test_an_on_disk_store_backs_up_to_a_copy_others_can_open(tmp_path):
     assert store.can_backup()
     store.backup(tmp_path / "copy")
     copy = ox.Store.read_only(str(tmp_path / "copy"))
-    assert [q.object.value for q in copy.quads_for_pattern(None, None, None, ox.NamedNode("urn:x:graph"))] == \
-        ["Corporate Parenting Panel"]
+    assert [q.object.value for q in copy.quads_for_pattern(None, None, None, ox.NamedNode("urn:x:graph"))] == [
+        "Corporate Parenting Panel"
+    ]
     assert not OxigraphStore().can_backup()
     assert not VirtuosoStore.can_backup(object.__new__(VirtuosoStore))

@@ -1,5 +1,6 @@
 """Tracing across years and versions: series with sources and target attainment, priority lineage,
 document diffs; the `trace` and `diff` commands, the /trace and /diff pages, and the three kinds of question."""
+
 import csv
 import io
 import json
@@ -29,7 +30,9 @@ def carers(engine):
 
 @pytest.fixture(scope="module")
 def sept_to_oct(engine):
-    return diff(engine.store, resolve_document(engine.store, CHILDREN_SEPT), resolve_document(engine.store, CHILDREN_OCT))
+    return diff(
+        engine.store, resolve_document(engine.store, CHILDREN_SEPT), resolve_document(engine.store, CHILDREN_OCT)
+    )
 
 
 def values(s, kind):
@@ -38,23 +41,34 @@ def values(s, kind):
 
 # -- series ------------------------------------------------------------------------------------
 def test_carers_series_holds_every_outturn_and_target_with_its_source(carers):
-    assert values(carers, "Outturn") == {("2016/17", Decimal(688), ASCSC_2017, 183), ("2018/19", Decimal(765), ASCH_2020, 853),
-                                         ("2019/20", Decimal(921), ASCH_2020, 853)}
-    assert values(carers, "Target") == {("2016/17", Decimal(675), ASCSC_2017, 183),
-                                        *{(p, Decimal(750), ASCSC_2017, 183) for p in ("2017/18", "2018/19", "2019/20")},
-                                        *{(p, Decimal(390), ASCH_2020, 853) for p in ("2020/21", "2021/22", "2022/23")}}
+    assert values(carers, "Outturn") == {
+        ("2016/17", Decimal(688), ASCSC_2017, 183),
+        ("2018/19", Decimal(765), ASCH_2020, 853),
+        ("2019/20", Decimal(921), ASCH_2020, 853),
+    }
+    assert values(carers, "Target") == {
+        ("2016/17", Decimal(675), ASCSC_2017, 183),
+        *{(p, Decimal(750), ASCSC_2017, 183) for p in ("2017/18", "2018/19", "2019/20")},
+        *{(p, Decimal(390), ASCH_2020, 853) for p in ("2020/21", "2021/22", "2022/23")},
+    }
     assert not any(p.disagrees for p in carers.points)
 
 
 def test_carers_target_attainment_uses_the_target_set_for_the_period(carers):
     judged = {a.period: (a.outturn.value, a.target.value, a.met, a.target.document) for a in carers.attainment}
-    assert judged == {"2016/17": (688, 675, True, ASCSC_2017), "2018/19": (765, 750, True, ASCSC_2017),
-                      "2019/20": (921, 750, True, ASCSC_2017)}
+    assert judged == {
+        "2016/17": (688, 675, True, ASCSC_2017),
+        "2018/19": (765, 750, True, ASCSC_2017),
+        "2019/20": (921, 750, True, ASCSC_2017),
+    }
     assert carers.attainment[-1].comparison == "921 ≥ 750"
 
 
 def test_a_target_comparison_decides_before_polarity(engine):
-    s = series(engine.store, find(engine.store, "proportion of clients who find it easy to find information about services")[0].iri)
+    s = series(
+        engine.store,
+        find(engine.store, "proportion of clients who find it easy to find information about services")[0].iri,
+    )
     a = next(a for a in s.attainment if a.period == "2018/19")
     assert (a.outturn.text, a.target.text, a.met) == ("75.5%", "≥79.4%", False)
     assert "“≥”" in a.basis
@@ -63,8 +77,11 @@ def test_a_target_comparison_decides_before_polarity(engine):
 def test_values_of_one_period_that_documents_state_differently_are_flagged(engine):
     s = series(engine.store, find(engine.store, CP_RATE)[0].iri)
     flagged = {(p.period, p.document, p.text) for p in s.points if p.disagrees and p.period == "2020/21"}
-    assert flagged == {("2020/21", CHILDREN_SEPT, "To be reviewed at Q2 2020/21 due to impact of Covid-19"),
-                       ("2020/21", CHILDREN_OCT, "55.9"), ("2020/21", CHILDREN_OCT, "(596 children)")}
+    assert flagged == {
+        ("2020/21", CHILDREN_SEPT, "To be reviewed at Q2 2020/21 due to impact of Covid-19"),
+        ("2020/21", CHILDREN_OCT, "55.9"),
+        ("2020/21", CHILDREN_OCT, "(596 children)"),
+    }
     assert not any(p.disagrees for p in s.points if p.period == "2018/19")  # 55.5 and 588 children in both
 
 
@@ -82,7 +99,8 @@ def test_what_a_2013_priority_became(engine):
     assert [(s.year[:4], s.label, s.relation) for s in steps] == [
         ("2013", "Building resilience for individuals and families to live independently", ""),
         ("2017", "Helping people help themselves", "replaced"),
-        ("2020", "Helping people help themselves", "same name")]
+        ("2020", "Helping people help themselves", "same name"),
+    ]
     assert {o["number"] for o in steps[-1].outcomes} == {8, 9, 10}
 
 
@@ -110,28 +128,48 @@ def test_september_to_october_changes_the_child_protection_target(sept_to_oct):
     rows = [r for r in sept_to_oct.values_changed if r["label"].startswith(CP_RATE) and r["period"] == "2020/21"]
     assert len(rows) == 1
     r = rows[0]
-    assert (r["kind"], r["old"], r["new"]) == ("Target", "To be reviewed at Q2 2020/21 due to impact of Covid-19",
-                                               "55.9 (596 children)")
+    assert (r["kind"], r["old"], r["new"]) == (
+        "Target",
+        "To be reviewed at Q2 2020/21 due to impact of Covid-19",
+        "55.9 (596 children)",
+    )
     assert (r["new_values"], r["old_line"], r["new_line"]) == ([55.9, 596.0], 358, 349)
     assert len(sept_to_oct.values_changed) == 3  # the 2020/21, 2021/22 and 2022/23 targets
 
 
 def test_september_to_october_adds_the_permanent_exclusions_row(sept_to_oct):
-    added = {(r["label"].rsplit(" — ", 1)[1], r["period"], r["kind"], r["new"], r["new_line"]) for r in sept_to_oct.values_added}
-    assert added == {("Permanent", "Ac Year 2017/18", "Outturn", "(ii) ESCC 0.34%", 337),
-                     ("Permanent", "Ac Year 2016/17", "NationalAverage",
-                      "National Average 16/17 0.20% (0.14 points above national average)", 337)}
+    added = {
+        (r["label"].rsplit(" — ", 1)[1], r["period"], r["kind"], r["new"], r["new_line"])
+        for r in sept_to_oct.values_added
+    }
+    assert added == {
+        ("Permanent", "Ac Year 2017/18", "Outturn", "(ii) ESCC 0.34%", 337),
+        (
+            "Permanent",
+            "Ac Year 2016/17",
+            "NationalAverage",
+            "National Average 16/17 0.20% (0.14 points above national average)",
+            337,
+        ),
+    }
     assert all("secondary" in r["label"] for r in sept_to_oct.values_added)
-    assert not (sept_to_oct.measures_added or sept_to_oct.measures_removed or sept_to_oct.measures_reworded
-                or sept_to_oct.values_removed or sept_to_oct.outcomes_added or sept_to_oct.outcomes_renumbered)
+    assert not (
+        sept_to_oct.measures_added
+        or sept_to_oct.measures_removed
+        or sept_to_oct.measures_reworded
+        or sept_to_oct.values_removed
+        or sept_to_oct.outcomes_added
+        or sept_to_oct.outcomes_renumbered
+    )
 
 
 def test_2017_to_2020_adult_plan_diff(engine):
     d = diff(engine.store, resolve_document(engine.store, ASCSC_2017), resolve_document(engine.store, ASCH_2020))
     assert (len(d.measures_added), len(d.measures_removed), len(d.measures_reworded)) == (17, 14, 13)
-    assert {"old": "Increase the number of providers registered with Support With Confidence",
-            "new": "Number of providers registered with Support With Confidence"}.items() <= \
-        next(r for r in d.measures_reworded if "Support With Confidence" in r["new"]).items()
+    assert {
+        "old": "Increase the number of providers registered with Support With Confidence",
+        "new": "Number of providers registered with Support With Confidence",
+    }.items() <= next(r for r in d.measures_reworded if "Support With Confidence" in r["new"]).items()
     assert any(r["label"].startswith("Number of adults with learning disabilities") for r in d.measures_removed)
 
 
@@ -161,9 +199,13 @@ def test_trace_command_csv_and_json(same_engine):
 def test_trace_command_lists_near_misses(same_engine):
     r = runner.invoke(app, ["trace", "--candidates", "--format", "json"])
     pairs = {(c["earlier"], c["later"]) for c in json.loads(r.stdout)}
-    assert ("Health and Social Care Connect - % of contacts resolved at initial contact",
-            ("Percentage of Health and Social Care Connect contacts that are appropriate and effective (i.e. lead to "
-             "the provision of necessary additional services)")) in pairs
+    assert (
+        "Health and Social Care Connect - % of contacts resolved at initial contact",
+        (
+            "Percentage of Health and Social Care Connect contacts that are appropriate and effective (i.e. lead to "
+            "the provision of necessary additional services)"
+        ),
+    ) in pairs
 
 
 def test_trace_command_refuses_bad_input(same_engine):
@@ -236,8 +278,12 @@ def test_what_changed_between_two_versions(engine):
 
 
 def test_what_a_priority_became(engine):
-    res = engine.ask("What did the priority 'Building resilience for individuals and families to live independently' "
-                     "become in later plans?")
-    assert res["answer"] == ("Building resilience for individuals and families to live independently (2013) → "
-                             "Helping people help themselves (2017, replaced) → Helping people help themselves (2020, same name)")
+    res = engine.ask(
+        "What did the priority 'Building resilience for individuals and families to live independently' "
+        "become in later plans?"
+    )
+    assert res["answer"] == (
+        "Building resilience for individuals and families to live independently (2013) → "
+        "Helping people help themselves (2017, replaced) → Helping people help themselves (2020, same name)"
+    )
     assert res["citations"][0]["lines"] == [21, 21] and "succeeds" in res["sparql"]

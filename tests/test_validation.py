@@ -1,4 +1,5 @@
 """SHACL: the seeds conform; a broken graph is reported."""
+
 from rdflib import Graph, Literal, URIRef
 
 from kg.validate import validate_graph

@@ -1,6 +1,7 @@
 """The Virtuoso backend against Oxigraph on the same seed file: same graphs, counts, saved queries
 and answers. Runs a real Virtuoso server (started by `kg.virtuoso_server`); skipped when the
 `virtuoso-t` binary is not installed (`make virtuoso-up` installs it)."""
+
 import shutil
 import socket
 
@@ -13,8 +14,10 @@ from kg.settings import Settings
 from kg.store import store_stats
 from tests.data import ASCH_2020, CHILDREN_SEPT, SEEDS, SHARED
 
-pytestmark = pytest.mark.skipif(shutil.which("virtuoso-t") is None,
-                                reason="virtuoso-t is not installed (apt-get install virtuoso-opensource, or make virtuoso-up)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("virtuoso-t") is None,
+    reason="virtuoso-t is not installed (apt-get install virtuoso-opensource, or make virtuoso-up)",
+)
 SEED = SEEDS / "000_ef67688da2edb598.txt"  # two portfolio plans in one file
 MEASURES = "SELECT ?d (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ckg:Measure ; ckg:inPlan ?d } GROUP BY ?d"
 
@@ -28,8 +31,14 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     from kg import virtuoso_server
-    settings = Settings.load(data=tmp_path_factory.mktemp("virtuoso"), store="virtuoso",
-                             virtuoso_url=f"http://127.0.0.1:{free_port()}", virtuoso_sql_port=free_port(), embed=False)
+
+    settings = Settings.load(
+        data=tmp_path_factory.mktemp("virtuoso"),
+        store="virtuoso",
+        virtuoso_url=f"http://127.0.0.1:{free_port()}",
+        virtuoso_sql_port=free_port(),
+        embed=False,
+    )
     virtuoso_server.up(settings)
     yield settings
     virtuoso_server.down(settings)
@@ -83,11 +92,16 @@ def value(term) -> str:
     gives 1/0 as xsd:integer where Oxigraph gives an xsd:boolean (a known difference)."""
     if term is None:
         return ""
-    return {"0": "false", "1": "true"}.get(term.value, term.value) if term.value in ("0", "1", "true", "false") else term.value
+    return (
+        {"0": "false", "1": "true"}.get(term.value, term.value)
+        if term.value in ("0", "1", "true", "false")
+        else term.value
+    )
 
 
 def test_bound_variables_and_read_only(engines):
     from rdflib import URIRef
+
     virtuoso, _ = engines
     rows = list(virtuoso.sparql("SELECT ?title WHERE { ?d dct:title ?title }", {"d": URIRef(CHILDREN_SEPT)}))
     assert [r["title"].value for r in rows] == ["Children's Services Portfolio Plan 2020/21–2022/23"]
@@ -110,6 +124,7 @@ def test_replace_and_remove_keep_shared_facts(engines):
 
 def test_same_answers_on_the_dev_questions(engines):
     import json
+
     gold = SHARED / "gold" / "dev_qa.jsonl"
     if not gold.exists():
         pytest.skip("../shared/gold/dev_qa.jsonl is not here")
@@ -117,5 +132,7 @@ def test_same_answers_on_the_dev_questions(engines):
     for line in gold.read_text(encoding="utf-8").splitlines():
         q = json.loads(line)["question"]
         v, o = virtuoso.ask(q), oxigraph.ask(q)
-        assert (v["answer"], [c["passage_id"] for c in v["citations"]]) == \
-            (o["answer"], [c["passage_id"] for c in o["citations"]]), q
+        assert (v["answer"], [c["passage_id"] for c in v["citations"]]) == (
+            o["answer"],
+            [c["passage_id"] for c in o["citations"]],
+        ), q

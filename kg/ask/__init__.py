@@ -12,6 +12,7 @@ The pipeline, one module per step, run in this order by `Answerer.ask`:
 Nothing is generated: an answer is a value, a name, a date or a span of the documents,
 or a plain "not found".
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,21 @@ from itertools import takewhile
 
 from kg.ask.compose import NOT_FOUND, Found, dedupe, passage_nodes, with_list
 from kg.ask.context import Context
-from kg.ask.extract import MAX_ANSWER, answer_type, best_sentence, cell_answer, misses_period, names_period, \
-    item_answer, novel, role_covered, short_answer, support, wanted, broad
+from kg.ask.extract import (
+    MAX_ANSWER,
+    answer_type,
+    best_sentence,
+    cell_answer,
+    misses_period,
+    names_period,
+    item_answer,
+    novel,
+    role_covered,
+    short_answer,
+    support,
+    wanted,
+    broad,
+)
 from kg.ask.handlers import HANDLERS
 from kg.ask.parse import Question, parse
 from kg.ask.retrieve import POOL, cite_first, retrieve
@@ -31,9 +45,9 @@ from nlp.dates import dates_in
 
 __all__ = ["Answerer", "MAX_ANSWER", "NOT_FOUND"]
 
-MIN_SUPPORT = 0.5        # share of the question's words (IDF-weighted) a passage must hold to answer it …
-MIN_SPAN_SUPPORT = 0.2   # … or this share when it holds a span of the type the question expects,
-MIN_OWN_SUPPORT = 0.15   # of which its own text (not its document's title) holds at least this share
+MIN_SUPPORT = 0.5  # share of the question's words (IDF-weighted) a passage must hold to answer it …
+MIN_SPAN_SUPPORT = 0.2  # … or this share when it holds a span of the type the question expects,
+MIN_OWN_SUPPORT = 0.15  # of which its own text (not its document's title) holds at least this share
 
 
 def _identity(e: Entry) -> str:
@@ -52,8 +66,12 @@ class Answerer:
         question = re.sub(r"<[^>]*>|[\x00-\x08\x0b-\x1f]", " ", question or "")  # markup and control characters
         question = re.sub(r"\s+", " ", question).strip()
         if not question or not tokens(question):
-            return {"answer": "Please ask a question about the documents, in words.", "citations": [], "nodes": [],
-                    "sparql": None}
+            return {
+                "answer": "Please ask a question about the documents, in words.",
+                "citations": [],
+                "nodes": [],
+                "sparql": None,
+            }
         scope = self.ctx.scoper.scope(question, self.ctx.idf)
         q = parse(question, scope.naming)
         hits = retrieve(self.engine, question, scope, k) if not scope.elsewhere else []
@@ -104,7 +122,7 @@ class Answerer:
         """The list items that directly follow a passage, in reading order (at most eight)."""
         passages = self.ctx.order[e.document]
         at = passages.index(e)
-        return list(takewhile(lambda x: x.kind == "list_item", passages[at + 1:at + 9]))
+        return list(takewhile(lambda x: x.kind == "list_item", passages[at + 1 : at + 9]))
 
     def _list_of(self, e: Entry) -> list[Entry]:
         """The items of the list a passage introduces ("… the status was:"), or none."""
@@ -132,13 +150,21 @@ class Answerer:
                 continue  # the passage (or its table, or for a typed answer its document) says nothing of the period
             sentence = cell or best_sentence(q, e.text, idf)
             source, span = (e, None) if cell or not kind else self._span(q, e, items, text, sentence)
-            if span and (support(q, e.text, idf) < MIN_OWN_SUPPORT or not role_covered(q, f"{text} {_identity(e)}", idf)):
+            if span and (
+                support(q, e.text, idf) < MIN_OWN_SUPPORT or not role_covered(q, f"{text} {_identity(e)}", idf)
+            ):
                 span = None  # only the document's title speaks of the question, or the passage of another role
             if sup < (MIN_SPAN_SUPPORT if span else MIN_SUPPORT) or not (i < 3 or sup >= 0.8 or cell):
                 continue  # deeper hits only when they cover the question well
             score = sup + 0.2 * broad(q, f"{e.text}\t{e.headers}", idf) - 0.04 * i
-            ranked.append((bool(cell or span or (not kind and novel(wanted(q), sentence, q))), score, source,
-                           cell or span or sentence))
+            ranked.append(
+                (
+                    bool(cell or span or (not kind and novel(wanted(q), sentence, q))),
+                    score,
+                    source,
+                    cell or span or sentence,
+                )
+            )
         if not ranked:
             return None, ""
         best = max(ranked, key=lambda t: t[:2])

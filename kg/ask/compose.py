@@ -1,4 +1,5 @@
 """Step 6, compose: what a handler returns (`Found`), and the helpers answers and responses are made with."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,8 @@ PROVIDER_QUERY = (QUERIES / "ask-service-provider.rq").read_text(encoding="utf-8
 RAG_QUERY = (QUERIES / "ask-rag-counts.rq").read_text(encoding="utf-8")
 MEMBERSHIPS_QUERY = (QUERIES / "ask-memberships.rq").read_text(encoding="utf-8")
 NOT_FOUND = "Not found in the documents."
-MIN_ENTITY_SCORE = 0.42   # a node must match the question at least this well …
-MIN_COVERAGE = 0.6        # … and its label cover this share of the question's topic words
+MIN_ENTITY_SCORE = 0.42  # a node must match the question at least this well …
+MIN_COVERAGE = 0.6  # … and its label cover this share of the question's topic words
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Found:
     nodes: list[dict] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     sparql: str | None = None
+
 
 def with_values(template: str, var: str, term: str) -> str:
     """The template with its parameter bound by a VALUES clause: ready to copy and run."""
@@ -63,8 +65,16 @@ def dedupe(nodes: list[dict]) -> list[dict]:
 
 def passage_nodes(entries: list[Entry]) -> list[dict]:
     """Graph nodes for cited passages and their documents."""
-    return dedupe([n for e in entries for n in ({"iri": e.iri, "label": e.text[:80], "type": "ckg:Passage"},
-                                                {"iri": e.document, "label": e.title, "type": "foaf:Document"})])
+    return dedupe(
+        [
+            n
+            for e in entries
+            for n in (
+                {"iri": e.iri, "label": e.text[:80], "type": "ckg:Passage"},
+                {"iri": e.document, "label": e.title, "type": "foaf:Document"},
+            )
+        ]
+    )
 
 
 def list_heads(items: list[Entry]) -> list[str]:
@@ -87,4 +97,4 @@ def with_list(sentence: str, following: list[Entry], room: int) -> str:
     if not heads:
         return sentence
     joined = f"{sentence.rstrip()} {'; '.join(heads)}"
-    return joined if len(joined) <= room else joined[:room - 1].rstrip() + "…"
+    return joined if len(joined) <= room else joined[: room - 1].rstrip() + "…"

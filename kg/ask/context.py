@@ -1,5 +1,6 @@
 """What every step and handler shares for one engine: the catalog of answerable nodes, the
 passages in reading order, word weights, and the small look-ups handlers build answers with."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,13 @@ from kg.ask.scope import Scope, Scoper
 from kg.index import Entry
 from nlp.words import idf, tokens
 
-KIND_HINTS = {"budget": "BudgetLine", "capital": "CapitalProject", "scheme value": "CapitalProject",
-              "procurement": "Procurement", "contract": "Procurement"}
+KIND_HINTS = {
+    "budget": "BudgetLine",
+    "capital": "CapitalProject",
+    "scheme value": "CapitalProject",
+    "procurement": "Procurement",
+    "contract": "Procurement",
+}
 
 
 class Context:
@@ -57,7 +63,11 @@ class Context:
         if not good and len(set(topic)) >= 2 and full and (len(full) == 1 or full[0].score - full[1].score > 0.05):
             return full[:1]
         inside = [c for c in cands if c.label_coverage >= 0.99 and c.score >= MIN_ENTITY_SCORE and c.coverage >= 0.4]
-        if not good and inside and (len(cands) == 1 or inside[0] is cands[0] and cands[0].score - cands[1].score > 0.05):
+        if (
+            not good
+            and inside
+            and (len(cands) == 1 or inside[0] is cands[0] and cands[0].score - cands[1].score > 0.05)
+        ):
             return inside[:1]  # the whole name in the question, beside a word of its own ("the new Telecare contract")
         return good
 
@@ -74,8 +84,9 @@ class Context:
         """One link or literal of an entity (a date, a likelihood, a title), in its document's words."""
         text = with_label(f, facts)
         sources = [s for s in (f.source, self.located(f.source, text.split(" (")[0])) if s]
-        return Found(f"{text} ({f.key}: {c.label})", [self.node(c, "ckg:" + c.kind)], sources,
-                     self.query(LINKS_QUERY, c.iri))
+        return Found(
+            f"{text} ({f.key}: {c.label})", [self.node(c, "ckg:" + c.kind)], sources, self.query(LINKS_QUERY, c.iri)
+        )
 
     def located(self, source: str | None, value: str) -> str | None:
         """The passage that states `value` when the entity's own passage does not: one of the next few
@@ -85,10 +96,11 @@ class Context:
             return None
         passages = self.order[entry.document]
         at = passages.index(entry)
-        return next((e.iri for e in passages[at + 1:at + 12] if value in e.text), None)
+        return next((e.iri for e in passages[at + 1 : at + 12] if value in e.text), None)
 
-    def link_of(self, q: Question, kinds: set[str], preds: tuple[str, ...], pattern: str,
-                scope: Scope | None = None) -> Found | None:
+    def link_of(
+        self, q: Question, kinds: set[str], preds: tuple[str, ...], pattern: str, scope: Scope | None = None
+    ) -> Found | None:
         for c in self.entities(q, kinds, scope)[:2]:
             found = self.link_answer(c, preds, pattern)
             if found:
@@ -100,9 +112,13 @@ class Context:
         if not facts:
             return None
         best = [f for f in facts if f.predicate == next(p for p in preds if any(x.predicate == p for x in facts))]
-        values = sorted(dict.fromkeys(f.value for f in best), key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+        values = sorted(
+            dict.fromkeys(f.value for f in best), key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v)
+        )
         text = pattern.format(join_and(values)) + f" — {c.label[:150]}" + (f"; {c.doc.title}" if c.doc else "")
-        nodes = [self.node(c, "ckg:" + c.kind)] + [{"iri": f.node, "label": f.value, "type": f.predicate} for f in best if f.node]
+        nodes = [self.node(c, "ckg:" + c.kind)] + [
+            {"iri": f.node, "label": f.value, "type": f.predicate} for f in best if f.node
+        ]
         return Found(text, nodes, [s for s in {f.source for f in facts} if s], self.query(LINKS_QUERY, c.iri))
 
     def risks(self, q: Question, scope: Scope | None = None) -> list[Candidate] | None:

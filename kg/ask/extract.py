@@ -5,6 +5,7 @@ its currency or unit, a "how many" a number (or the count of a listed set of nam
 "when" a date, a "which section" a reference and a "which risk" a name: each the span of
 the best supporting sentence or cell nearest the question's own words. Never a whole passage.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,15 +20,25 @@ from kg.ask.parse import Question, rules
 MAX_ANSWER = 300
 _NUMBER = re.compile(r"\d[\d,.]*%?")
 _QUANTITY = re.compile(r"£\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|million|billion|%)(?!\w)|\b\d{1,3}(?:,\d{3})+\b")
-_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand"
-_COUNT = re.compile(rf"\b(?!(?:19|20)\d\d\b)\d[\d,]*\b|\b(?:{_NUMBER_WORDS})\b|^(?i:{_NUMBER_WORDS})\b")  # not "Appendix One"
-_DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand"
+)
+_COUNT = re.compile(
+    rf"\b(?!(?:19|20)\d\d\b)\d[\d,]*\b|\b(?:{_NUMBER_WORDS})\b|^(?i:{_NUMBER_WORDS})\b"
+)  # not "Appendix One"
+_DATE = re.compile(
+    r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I
+)
 _ASKS_AGENT = re.compile(r"\s*(who|(which|what) \w+) (provides|leads|runs|delivers|commissions|operates)\b", re.I)
-_AGENT = re.compile(r"\b(?:provided|led|delivered|run|commissioned|operated)\b[^.;]{0,40}? by (?:the )?[A-Z][\w'&-]*(?: [A-Z(][\w'&)-]*)*")
+_AGENT = re.compile(
+    r"\b(?:provided|led|delivered|run|commissioned|operated)\b[^.;]{0,40}? by (?:the )?[A-Z][\w'&-]*(?: [A-Z(][\w'&)-]*)*"
+)
 _NUMBERING = re.compile(r"^\s*(?:[-•❖*]\s*)?(?:\d+(?:\.\d+)+\s+|\(?[a-z0-9]{1,3}\)\s+)*")  # "2.16 ", "- 1) "
-_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.? (?:[A-Z]\.? )*[A-Z][\w'-]+"
-                   r"|\b[A-Z][a-z]+(?:(?:[ -]| (?:for|of|and|the|&) )[A-Z][a-z]+)+\b"
-                   r"|(?<![A-Z] )\b(?!(?:%s)\b)[A-Z]{3,}\b(?! [A-Z]{2,})" % "|".join(rules()["not_names"]))
+_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.? (?:[A-Z]\.? )*[A-Z][\w'-]+"
+    r"|\b[A-Z][a-z]+(?:(?:[ -]| (?:for|of|and|the|&) )[A-Z][a-z]+)+\b"
+    r"|(?<![A-Z] )\b(?!(?:%s)\b)[A-Z]{3,}\b(?! [A-Z]{2,})" % "|".join(rules()["not_names"])
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -43,8 +54,9 @@ def wanted(q: Question) -> re.Pattern | None:
     low = q.text.lower()
     if low.startswith(("when", "what date")):
         return _DATE
-    if low.startswith(("how much", "how large", "how big")) or \
-            re.match(r"what (is|was|are|were) the (\S+ ){0,3}(cost|budget|value|amount)\b", low):
+    if low.startswith(("how much", "how large", "how big")) or re.match(
+        r"what (is|was|are|were) the (\S+ ){0,3}(cost|budget|value|amount)\b", low
+    ):
         return _QUANTITY
     if low.startswith("how many"):
         return _COUNT
@@ -144,14 +156,18 @@ def best_sentence(q: Question, text: str, idf: Mapping[str, float] = {}) -> str:
         s = _with_answer(q, want, scored, best, joins="\t" not in text)
     else:
         s = best[2].strip()
-    if "\t" in text and not novel(want, s, q) and not set(tokens(s)) - set(tokens(q.text)) \
-            and _covers(q, text, idf) >= 0.8:  # the row's label echoes the question: the whole row answers
+    if (
+        "\t" in text
+        and not novel(want, s, q)
+        and not set(tokens(s)) - set(tokens(q.text))
+        and _covers(q, text, idf) >= 0.8
+    ):  # the row's label echoes the question: the whole row answers
         s = " | ".join(c.strip() for c in parts)
     if len(s) <= MAX_ANSWER:
         return s
     m = want.search(s) if want else None
     start = max(0, (m.start() if m else 0) - MAX_ANSWER // 2)
-    return ("…" if start else "") + s[start:start + MAX_ANSWER - 2].strip() + "…"
+    return ("…" if start else "") + s[start : start + MAX_ANSWER - 2].strip() + "…"
 
 
 def names_period(q: Question, text: str) -> bool:
@@ -166,8 +182,11 @@ def names_period(q: Question, text: str) -> bool:
 def misses_period(q: Question, headers: str) -> bool:
     """A table whose columns are periods, none of them the one asked for."""
     heads = headers.split(" | ")
-    return bool(q.periods) and any(re.search(r"\b\d{2}(?:\d{2})?[/-]\d{2}\b", h) for h in heads) and \
-        not any(_column_score(q, h, set()) for h in heads)
+    return (
+        bool(q.periods)
+        and any(re.search(r"\b\d{2}(?:\d{2})?[/-]\d{2}\b", h) for h in heads)
+        and not any(_column_score(q, h, set()) for h in heads)
+    )
 
 
 def cell_answer(q: Question, text: str, headers: str) -> str | None:
@@ -204,22 +223,42 @@ _TITLE = r"(?:Councillors?|Cllrs?\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Pro
 _SURNAME = r"(?:[A-Z]\. ?)*(?:O[’'] ?|Mc|Mac)?[A-Z][\w’'-]+"
 _ROLE = r"(?:\s?\(([^)]{2,80})\)|,\s((?:the\s)?[A-Z][\w&’' ()-]{2,80}?)(?=,|\.|\s(?:was|is|had|has|submitted|introduced|presented|said|reported|attended|acting)\b))"
 SPANS = {
-    "person": re.compile(rf"\b{_TITLE} +((?:[A-Z][\w’'-]+ )*{_SURNAME}){_ROLE}?"  # a title, then the role if written
-                         rf"|\b((?:[A-Z][a-z][\w’'-]+ ){{1,2}}{_SURNAME}){_ROLE}"),  # no title: the role says it is a person
-    "amount": re.compile(r"(?:-|\()?[£€$]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion|thousand)\b)?\)?"
-                         r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|bn|m)\b|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|(?<![:\d.])\b\d+\.\d+%?|\b\d+%"),
-    "count": re.compile(rf"\b(?<![/.£€$\d])(?!(?:19|20)\d\d\b)\d[\d,]*(?![\d/%]|\.\d)\b(?!(?:st|nd|rd|th)?\s+(?i:{_MONTHS}))|\b(?:{_NUMBER_WORDS})\b", re.I),
-    "date": re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/(?:19|20)?\d\d\b"
-                       rf"|\b(?:{_MONTHS})\s+(?:19|20)\d\d\b", re.I),
-    "reference": re.compile(r"\b(?i:Section|Appendix|Annex|Annexe|Paragraph|Table|Item|Schedule|Part|Chapter|Page)\s+"
-                            r"(?:[A-Z](?![a-z])|\d+(?:\.\d+)*[a-z]?)\b"),
-    "frequency": re.compile(r"\b(?:(?:at least|no more than|up to|about)\s+)?(?:once|twice|three times|four times|\w+ times)"
-                            r"\s+(?:a|an|every|per|each)\s+(?:\w+\s+)?(?:years?|months?|weeks?|quarters?|days?)\b"
-                            r"|\b(?:annually|quarterly|monthly|weekly|biannually|yearly)\b", re.I),
-    "name": re.compile(r"\b[A-Z][a-z]+(?:(?:,\s|\s+(?:of|and|for|the|&)?\s*)[A-Z][a-z]+)+\b(?:\s\([A-Z][A-Za-z&]{1,9}\))?|\b[A-Z]{2,6}\b"),
+    "person": re.compile(
+        rf"\b{_TITLE} +((?:[A-Z][\w’'-]+ )*{_SURNAME}){_ROLE}?"  # a title, then the role if written
+        rf"|\b((?:[A-Z][a-z][\w’'-]+ ){{1,2}}{_SURNAME}){_ROLE}"
+    ),  # no title: the role says it is a person
+    "amount": re.compile(
+        r"(?:-|\()?[£€$]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion|thousand)\b)?\)?"
+        r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|bn|m)\b|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|(?<![:\d.])\b\d+\.\d+%?|\b\d+%"
+    ),
+    "count": re.compile(
+        rf"\b(?<![/.£€$\d])(?!(?:19|20)\d\d\b)\d[\d,]*(?![\d/%]|\.\d)\b(?!(?:st|nd|rd|th)?\s+(?i:{_MONTHS}))|\b(?:{_NUMBER_WORDS})\b",
+        re.I,
+    ),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+(?:19|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/(?:19|20)?\d\d\b"
+        rf"|\b(?:{_MONTHS})\s+(?:19|20)\d\d\b",
+        re.I,
+    ),
+    "reference": re.compile(
+        r"\b(?i:Section|Appendix|Annex|Annexe|Paragraph|Table|Item|Schedule|Part|Chapter|Page)\s+"
+        r"(?:[A-Z](?![a-z])|\d+(?:\.\d+)*[a-z]?)\b"
+    ),
+    "frequency": re.compile(
+        r"\b(?:(?:at least|no more than|up to|about)\s+)?(?:once|twice|three times|four times|\w+ times)"
+        r"\s+(?:a|an|every|per|each)\s+(?:\w+\s+)?(?:years?|months?|weeks?|quarters?|days?)\b"
+        r"|\b(?:annually|quarterly|monthly|weekly|biannually|yearly)\b",
+        re.I,
+    ),
+    "name": re.compile(
+        r"\b[A-Z][a-z]+(?:(?:,\s|\s+(?:of|and|for|the|&)?\s*)[A-Z][a-z]+)+\b(?:\s\([A-Z][A-Za-z&]{1,9}\))?|\b[A-Z]{2,6}\b"
+    ),
 }
-_MONEY = re.compile(r"[£€$]|\b(?:cost|budget|spen[dt]|saving|saved|overspend|underspend|allocation|funding|grant|price|"
-                    r"charge|fee|variance|income|deficit|surplus|reserves?|money|pounds|euros?)\b", re.I)
+_MONEY = re.compile(
+    r"[£€$]|\b(?:cost|budget|spen[dt]|saving|saved|overspend|underspend|allocation|funding|grant|price|"
+    r"charge|fee|variance|income|deficit|surplus|reserves?|money|pounds|euros?)\b",
+    re.I,
+)
 _COMPARED = re.compile(r"\b(?:compared (?:to|with)|versus|vs\.?|previously|down from|up from|against)\b", re.I)
 _LIST_OF_NAMES = re.compile(rf"^\W*(?:{_TITLE}|Members?|Present)\s*:?\s+(.+)$", re.S)
 
@@ -252,7 +291,7 @@ def _preference(q: Question, kind: str, text: str, start: int, span: str) -> flo
     bonus = 0.0
     if kind == "amount" and re.search(r"[£€$%]|\b(?:m|bn|k|million|billion)\b", span) and _MONEY.search(q.text):
         bonus += 0.5
-    if _COMPARED.search(text[max(0, start - 40):start]) and not _COMPARED.search(q.text):
+    if _COMPARED.search(text[max(0, start - 40) : start]) and not _COMPARED.search(q.text):
         bonus -= 1.0
     return bonus
 
@@ -280,7 +319,7 @@ def _with_role(kind: str, m: re.Match) -> str | None:
         return None
     name = m.group(1) or m.group(4)
     role = m.group(2) or m.group(3) or m.group(5) or m.group(6)
-    title = m.group(0)[:m.start(1) - m.start(0)].strip() if m.group(1) else ""
+    title = m.group(0)[: m.start(1) - m.start(0)].strip() if m.group(1) else ""
     whole = f"{title} {name}".strip() if title and not title.lower().startswith("councillors") else name
     return f"{whole} ({role.strip()})" if role else whole
 
@@ -309,8 +348,13 @@ def short_answer(q: Question, text: str, idf: Mapping[str, float]) -> str | None
     if kind == "date" and re.search(r"\bwhich (?:\w+ )?(?:\w+ )?(?:meetings|dates)\b", q.text, re.I):
         return " and ".join(dict.fromkeys(s for _, _, s in found))  # several dates asked for
     positions = _positions(text)
-    best = max(found, key=lambda f: (_nearness(q, positions, f[0], f[1], idf) + _role_fit(q, f[2])
-                                     + _preference(q, kind, text, f[0], f[2]), -f[0]))
+    best = max(
+        found,
+        key=lambda f: (
+            _nearness(q, positions, f[0], f[1], idf) + _role_fit(q, f[2]) + _preference(q, kind, text, f[0], f[2]),
+            -f[0],
+        ),
+    )
     return best[2]
 
 
@@ -327,8 +371,11 @@ def item_answer(q: Question, intro: str, items: list[str], idf: Mapping[str, flo
     return (at, span) if span else None
 
 
-_ROLE_ASKED = re.compile(r"^who (?:is|was|are|were) (?:the )?(?:[\w-]+ ){0,3}?(?:for|of) (?:the )?(.+?)"
-                         r"(?: (?:at|in|on|during) .*)?\??$", re.I)
+_ROLE_ASKED = re.compile(
+    r"^who (?:is|was|are|were) (?:the )?(?:[\w-]+ ){0,3}?(?:for|of) (?:the )?(.+?)"
+    r"(?: (?:at|in|on|during) .*)?\??$",
+    re.I,
+)
 
 
 def role_covered(q: Question, text: str, idf: Mapping[str, float]) -> bool:
@@ -341,6 +388,6 @@ def role_covered(q: Question, text: str, idf: Mapping[str, float]) -> bool:
 
 def _role_fit(q: Question, span: str) -> float:
     """A person whose written role shares a word stem with the question ("chaired" / "Chairperson")."""
-    role = span[span.find("(") + 1:] if "(" in span else ""
+    role = span[span.find("(") + 1 :] if "(" in span else ""
     asked = {t[:5] for t in tokens(q.text) if len(t) >= 5}
     return 2.0 if role and any(t[:5] in asked for t in tokens(role) if len(t) >= 5) else 0.0

@@ -5,6 +5,7 @@ verbatim `ckg:valueText`, period, kind, area), a literal of the entity, or a lab
 node it links to (lead member, delivery outcomes, owner). Facts are scored against
 the question's period, value kind and words; no value is ever made up.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,15 +27,15 @@ _PAST = re.compile(r"\b(was|were|did|had|received|achieved|supported|carried|los
 
 @dataclass(frozen=True)
 class Fact:
-    key: str            # words describing the fact: predicate, kind, column, area
-    value: str          # verbatim text
-    node: str | None    # value node IRI (observation, amount) or object IRI
+    key: str  # words describing the fact: predicate, kind, column, area
+    value: str  # verbatim text
+    node: str | None  # value node IRI (observation, amount) or object IRI
     source: str | None  # passage IRI it was derived from
     period: str = ""
     kind: str = ""
     area: str = ""
     predicate: str = ""
-    month: str = ""     # xsd:date of the month a monthly value belongs to
+    month: str = ""  # xsd:date of the month a monthly value belongs to
 
 
 def _local(iri: str | None) -> str:
@@ -53,12 +54,29 @@ def facts_of(store, entity: str) -> list[Fact]:
     for r in store.query(VALUES_QUERY, {"e": e}):
         kind, area = _local(_v(r, "kind")), _local(_v(r, "area"))
         key = " ".join(x for x in (words_of(kind), _v(r, "column"), _v(r, "scope"), words_of(area)) if x)
-        out.append(Fact(key, r["text"].value, r["v"].value, _v(r, "src"), _v(r, "period") or "", kind, area,
-                        month=_v(r, "month") or ""))
+        out.append(
+            Fact(
+                key,
+                r["text"].value,
+                r["v"].value,
+                _v(r, "src"),
+                _v(r, "period") or "",
+                kind,
+                area,
+                month=_v(r, "month") or "",
+            )
+        )
     for r in store.query(LINKS_QUERY, {"e": e}):
         pred = _local(r["p"].value)
-        out.append(Fact(words_of(pred), r["label"].value, r["o"].value if isinstance(r["o"], NamedNode) else None,
-                        _v(r, "src"), predicate=pred))
+        out.append(
+            Fact(
+                words_of(pred),
+                r["label"].value,
+                r["o"].value if isinstance(r["o"], NamedNode) else None,
+                _v(r, "src"),
+                predicate=pred,
+            )
+        )
     return out
 
 
@@ -87,6 +105,7 @@ def pick_value(q: Question, facts: list[Fact], label: str = "") -> list[Fact]:
         covers = bool(when) and period_covers(f.period, when)
         same_month = bool(when) and f.month[:7] == when.isoformat()[:7]
         return (overlap, own_area, same_month, covers, tense, f.month, f.period.replace("Ac Year ", ""))
+
     return sorted(values, key=score, reverse=True)
 
 
@@ -132,8 +151,10 @@ def _overlap(words: set[str], f: Fact, same: dict, extra: dict) -> tuple[int, in
 
 def with_label(f: Fact, facts: list[Fact]) -> str:
     """The value with its verbatim or worded twin: "Likely (4)", "01/06/2019 (2019-06-01)"."""
-    twin = next((x.value for x in facts if x.predicate in (f.predicate + "Label", f.predicate + "Text")
-                 and x.value != f.value), None)
+    twin = next(
+        (x.value for x in facts if x.predicate in (f.predicate + "Label", f.predicate + "Text") and x.value != f.value),
+        None,
+    )
     return f"{twin} ({f.value})" if twin else f.value
 
 

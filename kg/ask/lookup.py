@@ -4,6 +4,7 @@ The catalog holds every node of an answerable class with its label and the docum
 graph it lives in. A question's topic words are matched against labels (IDF-weighted
 coverage both ways) and blended with MiniLM similarity when embeddings are on.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,9 +17,15 @@ import numpy as np
 from nlp.words import ACRONYM, idf, spelt_out, tokens
 
 CLASSES = {
-    "Measure": "ckg:Measure", "BudgetLine": "ckg:BudgetLine", "CapitalProject": "ckg:CapitalProject",
-    "Procurement": "ckg:Procurement", "Risk": "ckg:Risk", "Role": "org:Role", "DeliveryOutcome": "ckg:DeliveryOutcome",
-    "StatedRagCount": "ckg:StatedRagCount", "Service": "ckg:Service",
+    "Measure": "ckg:Measure",
+    "BudgetLine": "ckg:BudgetLine",
+    "CapitalProject": "ckg:CapitalProject",
+    "Procurement": "ckg:Procurement",
+    "Risk": "ckg:Risk",
+    "Role": "org:Role",
+    "DeliveryOutcome": "ckg:DeliveryOutcome",
+    "StatedRagCount": "ckg:StatedRagCount",
+    "Service": "ckg:Service",
 }
 CATALOG_QUERY = """SELECT DISTINCT ?e ?label ?class ?g WHERE {
   VALUES ?class { %s }
@@ -40,8 +47,8 @@ class Doc:
 class Candidate:
     iri: str
     label: str
-    kind: str            # key of CLASSES
-    doc: Doc | None      # the document graph it was found in (first, for shared nodes)
+    kind: str  # key of CLASSES
+    doc: Doc | None  # the document graph it was found in (first, for shared nodes)
     score: float
     coverage: float = 0.0  # share of the question's topic (IDF-weighted) the label covers
     label_coverage: float = 0.0  # share of the label the question covers
@@ -63,8 +70,12 @@ class Catalog:
                 seen[r["e"].value] = (r["e"].value, r["label"].value, kind, self.docs.get(r["g"].value))
         self.items = list(seen.values())
         self.tokens = [set(tokens(label)) for _, label, _, _ in self.items]
-        self.acronyms = {i: found for i, (_, label, _, _) in enumerate(self.items)
-                         for found in [[a.lower() for a in ACRONYM.findall(label)]] if found}
+        self.acronyms = {
+            i: found
+            for i, (_, label, _, _) in enumerate(self.items)
+            for found in [[a.lower() for a in ACRONYM.findall(label)]]
+            if found
+        }
         self.kinds = np.array([kind for _, _, kind, _ in self.items])
         self.postings: dict[str, list[int]] = defaultdict(list)  # label word (or acronym) -> items that have it
         for i, ts in enumerate(self.tokens):
@@ -131,14 +142,19 @@ class Catalog:
     def by_code(self, code: str, kinds: set[str]) -> list[Candidate]:
         """Nodes of the given kinds whose own code is `code` ("SCS04"), as sure candidates."""
         wanted = set(self.codes.get(code.replace(" ", "").upper(), ()))
-        return [Candidate(iri, label, kind, doc, 1.0, 1.0, 1.0) for iri, label, kind, doc in self.items
-                if iri in wanted and kind in kinds]
+        return [
+            Candidate(iri, label, kind, doc, 1.0, 1.0, 1.0)
+            for iri, label, kind, doc in self.items
+            if iri in wanted and kind in kinds
+        ]
 
     def by_kind(self, kind: str) -> list[tuple[str, str, Doc | None]]:
         return [(iri, label, doc) for iri, label, k, doc in self.items if k == kind]
 
 
-def prefer_version(cands: list[Candidate], months: tuple[str, ...], years: tuple[int, ...], slack: float = 0.03) -> list[Candidate]:
+def prefer_version(
+    cands: list[Candidate], months: tuple[str, ...], years: tuple[int, ...], slack: float = 0.03
+) -> list[Candidate]:
     """Among near-equal candidates, the document the question names, else the latest one first."""
     if not cands:
         return cands
@@ -152,5 +168,5 @@ def prefer_version(cands: list[Candidate], months: tuple[str, ...], years: tuple
         else:
             named = bool(years) and issued.year in years
         return (named, issued, c.score)
-    return sorted(top, key=rank, reverse=True) + rest
 
+    return sorted(top, key=rank, reverse=True) + rest

@@ -4,6 +4,7 @@ Slots: periods ("2021/22", "academic year 18/19"), value kind (target, outturn, 
 a delivery-outcome number, codes (SCS03, SCHW 01), plan hints (month, year, version
 words) and the topic: the words left once intent and slot words are set aside.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ from nlp.dates import MONTHS
 from nlp.periods import Period, find_periods
 
 
-
 @cache
 def rules() -> dict:
     return json.loads((Path(__file__).parent / "intents.json").read_text(encoding="utf-8"))
@@ -28,17 +28,23 @@ class Question:
     text: str
     intent: str
     periods: tuple[Period, ...] = ()
-    kinds: tuple[str, ...] = ()          # value-kind words found: target, outturn, net, gross, …
-    number: int | None = None            # "delivery outcome 15"
-    codes: tuple[str, ...] = ()          # SCS03, SCHW 01
-    months: tuple[str, ...] = ()         # plan-version hints: "september", "october"
+    kinds: tuple[str, ...] = ()  # value-kind words found: target, outturn, net, gross, …
+    number: int | None = None  # "delivery outcome 15"
+    codes: tuple[str, ...] = ()  # SCS03, SCHW 01
+    months: tuple[str, ...] = ()  # plan-version hints: "september", "october"
     years: tuple[int, ...] = ()
-    topic: tuple[str, ...] = field(default_factory=tuple)   # content tokens
-    words: tuple[str, ...] = field(default_factory=tuple)   # every word but question and function words
+    topic: tuple[str, ...] = field(default_factory=tuple)  # content tokens
+    words: tuple[str, ...] = field(default_factory=tuple)  # every word but question and function words
 
     @property
     def wants_number(self) -> bool:
-        return bool(re.match(r"^\s*(how many|how much|how large|what (?:was|is) the (?:number|rate|percentage|total))", self.text, re.I))
+        return bool(
+            re.match(
+                r"^\s*(how many|how much|how large|what (?:was|is) the (?:number|rate|percentage|total))",
+                self.text,
+                re.I,
+            )
+        )
 
 
 @cache
@@ -74,8 +80,18 @@ def parse(text: str, naming: frozenset[str] = frozenset()) -> Question:
     # when frame words are all a question has ("what is X responsible for"), they are its topic
     topic = tuple(t for t in content if t not in _frame_words()) or tuple(t for t in content if t not in function)
     words = tuple(t for t in tokens(text) if t not in function and not t.isdigit())
-    return Question(text, intent_of(text), periods, kinds, int(number.group(1)) if number else None,
-                    codes, months, years, topic, words)
+    return Question(
+        text,
+        intent_of(text),
+        periods,
+        kinds,
+        int(number.group(1)) if number else None,
+        codes,
+        months,
+        years,
+        topic,
+        words,
+    )
 
 
 def _strip_periods(text: str) -> str:

@@ -4,6 +4,7 @@ Hybrid search (BM25 and MiniLM, fused by rank) within the scope; the passages a 
 answer came from are cited first, and the rest keep their search order, so graph-first
 citations never push the passage search's best evidence out of the first few.
 """
+
 from __future__ import annotations
 
 from kg.ask.scope import Scope

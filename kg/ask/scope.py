@@ -6,6 +6,7 @@ is answered from those documents only: graph look-ups and passages alike. A coun
 named in the question that no stored document belongs to leaves nothing in scope, so
 the answer is "not found" rather than another council's fact.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,17 +25,27 @@ DOCS_QUERY = """SELECT DISTINCT ?d ?title ?source ?council ?issued ?parent WHERE
 MEETING_DATES_QUERY = """SELECT DISTINCT ?d ?when WHERE {
   { ?m ckg:minutedIn ?d } UNION { ?d ckg:forMeeting ?m } ?m ckg:date ?when }"""
 # words every council's name may hold: they say what kind of council, not which one
-GENERIC = frozenset(tokens("council county borough district city metropolitan royal london unitary authority "
-                           "and of the town parish combined"))
+GENERIC = frozenset(
+    tokens(
+        "council county borough district city metropolitan royal london unitary authority "
+        "and of the town parish combined"
+    )
+)
 _COUNCIL_PHRASE = re.compile(
     r"\b((?:[A-Z][\w'’&-]*\s+){1,4}?)(?:(?:City|County|Borough|District|Metropolitan|Town|Parish)\s+(?:and\s+County\s+)?)*Council\b"
-    r"|\bLondon Borough of ((?:[A-Z][\w'’-]*\s?){1,3})")
+    r"|\bLondon Borough of ((?:[A-Z][\w'’-]*\s?){1,3})"
+)
 _MONTH_YEAR = re.compile(r"\b(%s)\s+((?:19|20)\d\d)\b" % "|".join(MONTHS), re.I)
-_PLACE = re.compile(r"\b(?:in|at|for|of|by)\s+((?:[A-Z][a-z][\w'-]*\s?){1,3})|\b([A-Z][a-z]+)'s\b")  # "in Surrey", "Kent's"
+_PLACE = re.compile(
+    r"\b(?:in|at|for|of|by)\s+((?:[A-Z][a-z][\w'-]*\s?){1,3})|\b([A-Z][a-z]+)'s\b"
+)  # "in Surrey", "Kent's"
 # a date names a document or meeting when one of these words comes just before it ("the meeting of 2 June 2016",
 # "Cabinet, 13 February 2019", "the October 2020 version"); "rated red at 31 January 2016" is a date of the data
-_DOCUMENT_WORDS = re.compile(r"\b(meeting|minutes|cabinet|committee|council|report|agenda|held|dated|plan|version|revision|"
-                             r"edition|panel|board|executive|session|sitting|published|issued)\b[^.?;]{0,25}$", re.I)
+_DOCUMENT_WORDS = re.compile(
+    r"\b(meeting|minutes|cabinet|committee|council|report|agenda|held|dated|plan|version|revision|"
+    r"edition|panel|board|executive|session|sitting|published|issued)\b[^.?;]{0,25}$",
+    re.I,
+)
 MIN_TITLE_SHARE = 0.6  # a question names a document by title when it holds this share of the title's words
 
 
@@ -44,9 +55,9 @@ class DocId:
 
     iri: str
     council: str
-    words: frozenset[str]          # tokens of title, body and source file name
-    title: frozenset[str]          # tokens of the title alone
-    dates: frozenset[date]          # issued and meeting dates
+    words: frozenset[str]  # tokens of title, body and source file name
+    title: frozenset[str]  # tokens of the title alone
+    dates: frozenset[date]  # issued and meeting dates
     parent: str | None = None
 
 
@@ -56,7 +67,7 @@ class Scope:
 
     documents: frozenset[str] = frozenset()
     naming: frozenset[str] = frozenset()
-    elsewhere: bool = False         # a council is named that no stored document belongs to
+    elsewhere: bool = False  # a council is named that no stored document belongs to
     dates: tuple[date, ...] = field(default_factory=tuple)
 
     def admits(self, document: str) -> bool:
@@ -74,18 +85,23 @@ def council_words(name: str) -> frozenset[str]:
 
 
 def council_acronym(name: str) -> str:
-    """"East Sussex County Council" -> "escc"."""
+    """ "East Sussex County Council" -> "escc"."""
     return "".join(w[0] for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in ("of", "and", "the")).lower()
 
 
 def question_dates(text: str, of_documents: bool = False) -> tuple[list[date], list[tuple[int, int]]]:
     """Full dates ("2nd June, 2016", "13/02/2019") and month-years ("October 2020") a text names;
     with `of_documents`, only those that name a meeting or document ("the meeting of 2 June 2016")."""
+
     def wanted(m: re.Match) -> bool:
-        return not of_documents or bool(_DOCUMENT_WORDS.search(text[max(0, m.start() - 40):m.start()]))
+        return not of_documents or bool(_DOCUMENT_WORDS.search(text[max(0, m.start() - 40) : m.start()]))
+
     full = [d for m, d in dates_in(text) if wanted(m)]
-    months = [(int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1) for m in _MONTH_YEAR.finditer(text)
-              if wanted(m) or re.match(r"\s*(version|plan|revision|edition|report|minutes)\b", text[m.end():])]
+    months = [
+        (int(m.group(2)), MONTHS.index(m.group(1).lower()) + 1)
+        for m in _MONTH_YEAR.finditer(text)
+        if wanted(m) or re.match(r"\s*(version|plan|revision|edition|report|minutes)\b", text[m.end() :])
+    ]
     return full, months
 
 
@@ -107,7 +123,9 @@ class Scoper:
             issued = {_iso(r["issued"].value)} if r["issued"] is not None else set()
             parent = r["parent"].value if r["parent"] is not None else None
             title = frozenset(t for t in tokens(r["title"].value) if not t[:1].isdigit()) - GENERIC
-            self.docs[iri] = DocId(iri, council, words - GENERIC, title, frozenset((issued | meetings[iri]) - {None}), parent)
+            self.docs[iri] = DocId(
+                iri, council, words - GENERIC, title, frozenset((issued | meetings[iri]) - {None}), parent
+            )
         self.councils = {c for c in (d.council for d in self.docs.values()) if council_words(c)}
         self.idf = idf([d.words for d in self.docs.values()], smoothing=0)
 
@@ -161,7 +179,9 @@ class Scoper:
     def _by_date(self, docs: set[str], question: str) -> tuple[set[str], list[date]]:
         """Documents issued (or minuting a meeting) on a date the question names, when any are."""
         full, months = question_dates(question, of_documents=True)
-        on_day = {d for d in docs if self.docs[d].dates & set(question_dates(question)[0])}  # any day the question names
+        on_day = {
+            d for d in docs if self.docs[d].dates & set(question_dates(question)[0])
+        }  # any day the question names
         if on_day:
             return on_day, full
         in_month = {d for d in docs if any((x.year, x.month) in months for x in self.docs[d].dates)}

@@ -5,6 +5,7 @@ to the builder registered for its type. A module in this package registers build
 defining ``BUILDERS: dict[type, Callable[[DocGraph, record], None]]``; modules are
 discovered automatically, so adding a document kind touches no shared file.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -30,8 +31,13 @@ def builders() -> dict[type, Builder]:
     return table
 
 
-def build(doc: Document, passages: list[Passage], records: Iterable[object] = (),
-          base: str = DEFAULT_BASE, names: dict[str, str] | None = None) -> DocGraph:
+def build(
+    doc: Document,
+    passages: list[Passage],
+    records: Iterable[object] = (),
+    base: str = DEFAULT_BASE,
+    names: dict[str, str] | None = None,
+) -> DocGraph:
     """The named graph of one document. `names` maps raw person names to canonical ones."""
     dg = DocGraph(doc, passages, base=base, names=names)
     document_triples(dg)

@@ -7,6 +7,7 @@ label, so repeated mentions meet), the document it is stated in (`ckg:statedIn`)
 as every node, `prov:wasDerivedFrom` its passage. They never carry `ckg:measure`, so
 counts of performance observations are unchanged.
 """
+
 from __future__ import annotations
 
 import re

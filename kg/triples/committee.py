@@ -10,6 +10,7 @@ agenda items, papers, reports and work programmes.
 - the person presiding is `meeting ckg:chairedBy person` (and `ckg:inChair true` on the attendance).
 Motions, votes and elections are built by `kg.triples.motions`.
 """
+
 from __future__ import annotations
 
 from rdflib import URIRef
@@ -85,12 +86,16 @@ def attendance(dg: DocGraph, rec: M.AttendanceRecord) -> None:
         capacity_membership(dg, rec)
 
 
-_SHORTCUT = {"present": CKG.attended, "also_present": CKG.attended, "in_attendance": CKG.attended,
-             "apologies": CKG.apologised}
+_SHORTCUT = {
+    "present": CKG.attended,
+    "also_present": CKG.attended,
+    "in_attendance": CKG.attended,
+    "apologies": CKG.apologised,
+}
 
 
 def capacity_membership(dg: DocGraph, rec: M.AttendanceRecord) -> None:
-    """"Mrs A D Allen (Chairman)" chairs the body; "Mr P Segurola (Director of …)" is an officer
+    """ "Mrs A D Allen (Chairman)" chairs the body; "Mr P Segurola (Director of …)" is an officer
     of the council: either way a membership in that role, valid on the meeting's date."""
     officer = rec.kind == "in_attendance"
     body = dg.council() if officer else dg.committee(rec.meeting.body)
@@ -183,11 +188,21 @@ def paper(dg: DocGraph, rec: M.PaperRecord) -> None:
 
 
 _FIELDS = {
-    "from": CKG.reportFrom, "to": CKG.reportTo, "subject": CKG.subjectText, "classification": CKG.classification,
-    "decision no": CKG.decisionNumber, "key decision": CKG.keyDecision, "summary": DCT.abstract,
-    "decision maker": CKG.decisionMaker, "decision": CKG.decisionText, "reasons": CKG.decisionReason,
-    "past pathway": CKG.pastPathway, "future pathway": CKG.futurePathway, "electoral division": CKG.electoralDivision,
-    "alternatives": CKG.alternativesConsidered, "consultation": CKG.consultation,
+    "from": CKG.reportFrom,
+    "to": CKG.reportTo,
+    "subject": CKG.subjectText,
+    "classification": CKG.classification,
+    "decision no": CKG.decisionNumber,
+    "key decision": CKG.keyDecision,
+    "summary": DCT.abstract,
+    "decision maker": CKG.decisionMaker,
+    "decision": CKG.decisionText,
+    "reasons": CKG.decisionReason,
+    "past pathway": CKG.pastPathway,
+    "future pathway": CKG.futurePathway,
+    "electoral division": CKG.electoralDivision,
+    "alternatives": CKG.alternativesConsidered,
+    "consultation": CKG.consultation,
 }
 
 
@@ -246,9 +261,17 @@ def work_item(dg: DocGraph, rec: W.WorkItemRecord) -> None:
 
 
 BUILDERS = {
-    M.MeetingRecord: meeting_record, M.MembershipRecord: membership, M.AttendanceRecord: attendance,
-    M.SubstituteRecord: substitute, M.MinuteRecord: minute_record, M.ResolutionRecord: resolution,
-    M.DeclarationRecord: declaration, M.AgendaItemRecord: agenda_item, M.PaperRecord: paper,
-    R.ReportRecord: report, R.RecommendationRecord: recommendation,
-    W.PlannedMeetingRecord: planned_meeting, W.WorkItemRecord: work_item,
+    M.MeetingRecord: meeting_record,
+    M.MembershipRecord: membership,
+    M.AttendanceRecord: attendance,
+    M.SubstituteRecord: substitute,
+    M.MinuteRecord: minute_record,
+    M.ResolutionRecord: resolution,
+    M.DeclarationRecord: declaration,
+    M.AgendaItemRecord: agenda_item,
+    M.PaperRecord: paper,
+    R.ReportRecord: report,
+    R.RecommendationRecord: recommendation,
+    W.PlannedMeetingRecord: planned_meeting,
+    W.WorkItemRecord: work_item,
 }

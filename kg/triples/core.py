@@ -4,6 +4,7 @@
 scoped or shared), turns Python values into literals, and links nodes to the passage
 covering a source line with `prov:wasDerivedFrom`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -40,8 +41,9 @@ def literal(value: object) -> Literal:
 class DocGraph:
     """Builder for one document's named graph."""
 
-    def __init__(self, doc: Document, passages: list[Passage], base: str = DEFAULT_BASE,
-                 names: dict[str, str] | None = None):
+    def __init__(
+        self, doc: Document, passages: list[Passage], base: str = DEFAULT_BASE, names: dict[str, str] | None = None
+    ):
         self.doc = doc
         self.names = names or {}
         self.base = base
@@ -86,8 +88,10 @@ class DocGraph:
         """The narrowest passage whose line span covers absolute `line`."""
         i = bisect.bisect_right(self._starts, line)
         best = None
-        for p in reversed(self.passages[max(0, i - 12):i]):
-            if p.line_start <= line <= p.line_end and (best is None or p.line_end - p.line_start < best.line_end - best.line_start):
+        for p in reversed(self.passages[max(0, i - 12) : i]):
+            if p.line_start <= line <= p.line_end and (
+                best is None or p.line_end - p.line_start < best.line_end - best.line_start
+            ):
                 best = p
         return best
 

@@ -8,6 +8,7 @@ The passage that names an entity
 `ckg:mentions` it. A stated provision adds `service ckg:providedBy|ckg:ledBy provider`
 and a `ckg:ServiceProvision` node derived from the passage that states it.
 """
+
 from __future__ import annotations
 
 

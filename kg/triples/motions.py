@@ -9,6 +9,7 @@
 - a `ckg:Election` names the office (`ckg:office`), the `ckg:candidate`, whether the
   minutes say they were `ckg:elected`, and the nomination motion (`ckg:onMotion`).
 """
+
 from __future__ import annotations
 
 from rdflib import URIRef
@@ -53,8 +54,11 @@ def motion(dg: DocGraph, rec: M.MotionRecord) -> None:
 
 def vote(dg: DocGraph, rec: M.VoteRecord) -> None:
     node = _under_meeting(dg, rec.meeting, "vote", rec.ordinal, rec.minute)
-    totals = ", ".join(f"{n} {w}" for w, n in (("for", rec.votes_for), ("against", rec.votes_against),
-                                                  ("abstaining", rec.abstentions)) if n is not None)
+    totals = ", ".join(
+        f"{n} {w}"
+        for w, n in (("for", rec.votes_for), ("against", rec.votes_against), ("abstaining", rec.abstentions))
+        if n is not None
+    )
     dg.typed(node, CKG.Vote, label=f"Vote: {totals}" if totals else "Vote")
     dg.add(node, CKG.text, rec.text)
     dg.add(node, CKG.votesFor, rec.votes_for)

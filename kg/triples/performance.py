@@ -6,6 +6,7 @@ its verbatim text, number, unit, period, kind, area and — for scorecards — R
 numerator/denominator and direction of travel. A cell that carries a RAG letter also
 yields a RAG observation, so "which indicators are red" is one pattern.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -46,9 +47,13 @@ def measure(dg: DocGraph, row: MeasureRow) -> None:
     dg.add(node, CKG.inPlan, dg.iri)
     dg.add(node, CKG.code, row.code)
     dg.add(node, CKG.measureGroup, row.group)
-    for prop, concept in ((CKG.polarity, row.polarity), (CKG.ragRating, row.rag),
-                          (CKG.directionOfTravel, row.direction), (CKG.dataPeriod, row.data_period),
-                          (CKG.unit, row.unit)):
+    for prop, concept in (
+        (CKG.polarity, row.polarity),
+        (CKG.ragRating, row.rag),
+        (CKG.directionOfTravel, row.direction),
+        (CKG.dataPeriod, row.data_period),
+        (CKG.unit, row.unit),
+    ):
         if concept:
             dg.add(node, prop, CKG[concept])
     dg.derive(node, row.line)

@@ -4,6 +4,7 @@ A measure is plan-scoped (`…/measure/7`, sub-measures `…/measure/7/i`); it p
 its plan, lead member, priority outcome and delivery outcomes. Each observation records
 the cell it came from (`ckg:cell` "line/column") and its verbatim text.
 """
+
 from __future__ import annotations
 
 from rdflib import URIRef

@@ -6,6 +6,7 @@ for year columns, `ckg:amountScope` for "Total for Scheme" / "Previous Years"), 
 with its cell. They point to what they measure with `ckg:amountOf`, not `ckg:measure`,
 which ranges over performance measures (`ckg:Measure`) only.
 """
+
 from __future__ import annotations
 
 from rdflib import URIRef

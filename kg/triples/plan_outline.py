@@ -7,6 +7,7 @@ operating principles.
 - delivery outcomes are numbered within their plan and serve one priority outcome;
 - operating principles are plan-scoped nodes linked from the plan.
 """
+
 from __future__ import annotations
 
 from rdflib import URIRef

@@ -4,6 +4,7 @@ A risk is scoped to its register (`ckg:inRegister`); owners are canonical foaf:P
 (`dg.person`), with the owner cell kept verbatim. Likelihood and impact are the 1–5
 scores; ratings are their product, banded Low/Medium/High by the register's matrix.
 """
+
 from __future__ import annotations
 
 from rdflib import URIRef
@@ -16,16 +17,20 @@ _TEXT = (("cause", CKG.riskCause), ("event", CKG.riskEvent), ("consequence", CKG
 
 
 def _scores(dg: DocGraph, node: URIRef, risk: Risk) -> None:
-    for name, prop, label in (("likelihood", CKG.likelihood, CKG.likelihoodLabel),
-                              ("impact", CKG.impact, CKG.impactLabel),
-                              ("target_likelihood", CKG.targetLikelihood, CKG.targetLikelihoodLabel),
-                              ("target_impact", CKG.targetImpact, CKG.targetImpactLabel)):
+    for name, prop, label in (
+        ("likelihood", CKG.likelihood, CKG.likelihoodLabel),
+        ("impact", CKG.impact, CKG.impactLabel),
+        ("target_likelihood", CKG.targetLikelihood, CKG.targetLikelihoodLabel),
+        ("target_impact", CKG.targetImpact, CKG.targetImpactLabel),
+    ):
         score = risk.score(name)
         if score:
             dg.add(node, prop, score[1])
             dg.add(node, label, score[0])
-    for prefix, prop, level in (("", CKG.currentRating, CKG.currentRatingLevel),
-                                ("target_", CKG.targetRating, CKG.targetRatingLevel)):
+    for prefix, prop, level in (
+        ("", CKG.currentRating, CKG.currentRatingLevel),
+        ("target_", CKG.targetRating, CKG.targetRatingLevel),
+    ):
         rating = risk.rating(prefix)
         dg.add(node, prop, rating)
         dg.add(node, level, band(rating))

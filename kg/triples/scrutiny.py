@@ -4,6 +4,7 @@ The priority outcomes a report lists become concepts of the council's own scheme
 report's year (`dg.priority_scheme()`), so renamed priorities can be linked across years.
 Items keep their verbatim text and a `ckg:uncertain` flag from the garble test.
 """
+
 from __future__ import annotations
 
 from kg.triples.committee import attribution, recommendation_node

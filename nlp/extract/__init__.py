@@ -8,6 +8,7 @@ A module in this package takes part by defining either or both of:
 - ``split_parts(doc: Document) -> list[Document]``: the documents bound inside ``doc``
   (each with ``part_of=doc.key``), e.g. the minutes and reports of an agenda pack.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -46,6 +47,7 @@ def extract(doc: Document, nlp: Language | None = None) -> list[object]:
             continue
         if getattr(mod, "USES_NER", False):
             from nlp.ner import load_pipeline
+
             nlp = nlp or load_pipeline()
             records.extend(mod.extract(doc, nlp=nlp))
         else:

@@ -5,6 +5,7 @@ by party ("Conservative (8): Mrs J Whittle (Chairman), …") and its items ("B1 
 (Pages 23 - 28)") under lettered sections. `item_codes` matches the papers of a pack
 to those items.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ from nlp.paper_text import clean, rx, tidy_title
 from nlp.dates import first_full_date
 
 TIME = re.compile(r"\b(\d{1,2}[.:]\d{2}\s*[ap]\.?m\.?|\d{1,2}\s*[ap]\.?m\.?|noon)", re.I)
-SECTION = re.compile(r"^([A-Z])\s*[-–]\s+(\S.*)$")     # "B - Matters for decision"
+SECTION = re.compile(r"^([A-Z])\s*[-–]\s+(\S.*)$")  # "B - Matters for decision"
 _ITEM = re.compile(r"^([A-Z]?\d{1,2})\.?\s+([A-Z].+?)(?:\s*\(Pages?\s*(\d+)(?:\s*[-–]\s*(\d+))?\))?\s*$")
 _PARTY = re.compile(r"^([A-Z][A-Za-z .&'-]{1,40}?)\s*\((\d+)\)\s*:?\s*(.*)$")
 
@@ -32,14 +33,20 @@ def agenda_meeting(lines: list[str], line_start: int = 1) -> MeetingRecord:
     """The meeting an agenda announces: body heading after AGENDA, date/time line, venue lines."""
     texts = [clean(l) for l in lines]
     top = next((i for i, t in enumerate(texts) if rx("agenda_heading").match(t)), 0)
-    body_i = next((i for i in range(top, min(top + 12, len(texts)))
-                   if re.search(r"committee|panel|board|cabinet|council|forum", texts[i], re.I)), None)
+    body_i = next(
+        (
+            i
+            for i in range(top, min(top + 12, len(texts)))
+            if re.search(r"committee|panel|board|cabinet|council|forum", texts[i], re.I)
+        ),
+        None,
+    )
     body = tidy_title(texts[body_i]) if body_i is not None else "Committee"
     date_i = next((i for i in range(top, min(top + 20, len(texts))) if first_full_date(texts[i])), None)
     when, time, venue = None, None, []
     if date_i is not None:
         when, time = date_and_time(texts[date_i])
-        for t in texts[date_i + 1:date_i + 6]:
+        for t in texts[date_i + 1 : date_i + 6]:
             if not t:
                 break
             if TIME.fullmatch(t.strip()):
@@ -47,8 +54,14 @@ def agenda_meeting(lines: list[str], line_start: int = 1) -> MeetingRecord:
             else:
                 venue.append(t.rstrip(","))
     published = next((first_full_date(t) for t in reversed(texts) if first_full_date(t) and len(t) < 40), None)
-    return MeetingRecord(MeetingRef(body, when), time, ", ".join(venue) or None, "announced",
-                         line_start + (date_i if date_i is not None else top), published)
+    return MeetingRecord(
+        MeetingRef(body, when),
+        time,
+        ", ".join(venue) or None,
+        "announced",
+        line_start + (date_i if date_i is not None else top),
+        published,
+    )
 
 
 def agenda_items(lines: list[str], meeting: MeetingRef, line_start: int = 1) -> list[AgendaItemRecord]:
@@ -84,8 +97,14 @@ def membership(lines: list[str], body: str, line_start: int = 1) -> list[Members
         if m:
             party, text = m.group(1).strip(), m.group(3)
         for name, note in people(text):
-            role = next((r for r in ("Vice-Chairman", "Vice-Chair", "Chairman", "Chair", "Substitute")
-                         if note and r.lower() in note.lower()), None)
+            role = next(
+                (
+                    r
+                    for r in ("Vice-Chairman", "Vice-Chair", "Chairman", "Chair", "Substitute")
+                    if note and r.lower() in note.lower()
+                ),
+                None,
+            )
             out.append(MembershipRecord(body, person(name, line_start + i), party, role, None, line_start + i))
     return out
 
@@ -98,10 +117,14 @@ def item_codes(parts: list[tuple[str, str]], pack: Document, found: list[tuple[s
     the code of the report they follow.
     """
     from rapidfuzz import fuzz
+
     lines = list(pack.lines)
     agenda = next(((lo, hi) for k, lo, hi in found if k == "Agenda"), None)
-    items = [] if agenda is None else [
-        a for a in agenda_items(lines[agenda[0]:agenda[1]], MeetingRef("", None)) if a.pages]
+    items = (
+        []
+        if agenda is None
+        else [a for a in agenda_items(lines[agenda[0] : agenda[1]], MeetingRef("", None)) if a.pages]
+    )
     primary = [i for i, (k, _) in enumerate(parts) if k in ("Minutes", "Report")]
     codes: list[str | None] = [None] * len(parts)
     if items and len(items) == len(primary):

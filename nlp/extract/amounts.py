@@ -10,6 +10,7 @@ a RAG column) give one per value cell, labelled by the row. Tables already read 
 plan, KPI, scorecard and risk extractors are left to them. Amounts are read by
 `nlp.cells` (the one home for numbers), periods by `nlp.periods`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,38 +42,69 @@ APPLIES_TO = _EveryKind()
 # Extractors whose records already hold table values: their tables are skipped here.
 _TABLE_READERS = ("plan_money", "plan_measures", "kpi", "scorecard", "risks")
 
-_STOP = set("""a an the this that these those its their our his her my your which who whom whose what
+_STOP = set(
+    """a an the this that these those its their our his her my your which who whom whose what
 was were is are be been being had has have will would could should may might must shall can do does did
 and or but nor so than then as after before since until while when where whether if with without using
 by to from into onto against compared including includes included per each every all some any
 not no there here it they we he she you also only just being within in on at for of over under
 about around approximately nearly almost up more less least most during between across because through
-throughout via among despite following currently already still now together respectively""".split())
-MAX_SENTENCE = 1000   # characters: a longer run without a sentence end is read in pieces
-_COUNTED = re.compile(r"^(?:[a-z]+s|people|children|staff|men|women)\b")   # "114 actions", "40 people"
-_INNER = {"of", "for", "within", "in", "on", "at", "from", "to"}        # prepositions inside a noun phrase
-_TAIL = {"for", "at", "from", "on", "in", "to", "towards"}              # a phrase the label may continue with
-_COPULA = re.compile(r"\b(?:was|were|is|are|be|been|totalled|totals|totaling|totalling|stood at|"
-                     r"amounted to|amounts to|reached|came to|of)\s*:?\s*$", re.I)
+throughout via among despite following currently already still now together respectively""".split()
+)
+MAX_SENTENCE = 1000  # characters: a longer run without a sentence end is read in pieces
+_COUNTED = re.compile(r"^(?:[a-z]+s|people|children|staff|men|women)\b")  # "114 actions", "40 people"
+_INNER = {"of", "for", "within", "in", "on", "at", "from", "to"}  # prepositions inside a noun phrase
+_TAIL = {"for", "at", "from", "on", "in", "to", "towards"}  # a phrase the label may continue with
+_COPULA = re.compile(
+    r"\b(?:was|were|is|are|be|been|totalled|totals|totaling|totalling|stood at|"
+    r"amounted to|amounts to|reached|came to|of)\s*:?\s*$",
+    re.I,
+)
 _VERB_ED = re.compile(r"\b([a-z]{3,}ed)\s*$", re.I)
 _COMPARED = re.compile(r"\b(?:compared (?:with|to)|against|from)\s*$", re.I)
 _JOINED = re.compile(r"^\s*(?:,|or|and|to|-|–)\s*$", re.I)
-_QUALIFIER = re.compile(r"\b(over|under|up to|at least|at most|more than|less than|around|approximately|"
-                        r"about|nearly|almost|in excess of|circa|c\.)\s*$", re.I)
-_REFERENCE = re.compile(r"\b(?:paragraphs?|para|items?|sections?|appendix|appendices|annex|tables?|pages?|"
-                        r"minutes?|reports?|no|number|regulations?|clause|chapter|rule|ward|band|figure|"
-                        r"version|stage|phase|level|part|step|tier|grade|code)\.?\s*$", re.I)
-_MONTHS = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:" + "|".join(MONTH_ABBREVIATIONS) + r")[a-z]*\b"
-                     r"|^\s*(?:am|pm|a\.m|p\.m|hours?|hrs?|mins?|minutes?)\b", re.I)
+_QUALIFIER = re.compile(
+    r"\b(over|under|up to|at least|at most|more than|less than|around|approximately|"
+    r"about|nearly|almost|in excess of|circa|c\.)\s*$",
+    re.I,
+)
+_REFERENCE = re.compile(
+    r"\b(?:paragraphs?|para|items?|sections?|appendix|appendices|annex|tables?|pages?|"
+    r"minutes?|reports?|no|number|regulations?|clause|chapter|rule|ward|band|figure|"
+    r"version|stage|phase|level|part|step|tier|grade|code)\.?\s*$",
+    re.I,
+)
+_MONTHS = re.compile(
+    r"^\s*(?:st|nd|rd|th)?\s*(?:" + "|".join(MONTH_ABBREVIATIONS) + r")[a-z]*\b"
+    r"|^\s*(?:am|pm|a\.m|p\.m|hours?|hrs?|mins?|minutes?)\b",
+    re.I,
+)
 _BASE_PERIOD = re.compile(r"\b(?:from|since|compared (?:to|with)|than|over)\s+(?:the\s+)?(?:year\s+)?$", re.I)
-_KINDS = [("Variance", r"variance|overspend|underspend|over-spend|under-spend|deficit|surplus|shortfall"),
-          ("Forecast", r"forecast|projected|projection"), ("Outturn", r"outturn"), ("Target", r"target"),
-          ("Saving", r"saving|saved"), ("Budget", r"budget|requirement|allocation|allocated|provision"),
-          ("Actual", r"\bactual|spent|spend\b")]
-_DIRECTIONS = [("Adverse", r"adverse|overspen|over-spen|deficit|shortfall|pressure"),
-               ("Favourable", r"favourable|underspen|under-spen|surplus")]
-_RAG = {"r": "Red", "red": "Red", "a": "Amber", "amber": "Amber", "g": "Green", "green": "Green",
-        "a/r": "Amber", "r/a": "Red", "a/g": "Amber", "g/a": "Green"}
+_KINDS = [
+    ("Variance", r"variance|overspend|underspend|over-spend|under-spend|deficit|surplus|shortfall"),
+    ("Forecast", r"forecast|projected|projection"),
+    ("Outturn", r"outturn"),
+    ("Target", r"target"),
+    ("Saving", r"saving|saved"),
+    ("Budget", r"budget|requirement|allocation|allocated|provision"),
+    ("Actual", r"\bactual|spent|spend\b"),
+]
+_DIRECTIONS = [
+    ("Adverse", r"adverse|overspen|over-spen|deficit|shortfall|pressure"),
+    ("Favourable", r"favourable|underspen|under-spen|surplus"),
+]
+_RAG = {
+    "r": "Red",
+    "red": "Red",
+    "a": "Amber",
+    "amber": "Amber",
+    "g": "Green",
+    "green": "Green",
+    "a/r": "Amber",
+    "r/a": "Red",
+    "a/g": "Amber",
+    "g/a": "Green",
+}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&\-]*|\S")
 
 
@@ -80,23 +112,23 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’&\-]*|\S")
 class StatedAmount:
     """One amount stated in a document's prose or in a table cell."""
 
-    text: str                       # verbatim: "£4.1m", "(1,234)", "29,832.98"
-    number: Decimal | None          # scaled: £4.1m -> 4100000, "(1,234)" in a £000 table -> -1234000
-    unit: str                       # unit concept name: GBP, EUR, Percent, Count
-    currency: str | None            # GBP | EUR | None
-    label: str                      # what it is an amount of: "Council Tax for a Band D property"
-    kind: str                       # value-kind concept name: Variance, Forecast, Budget, Stated, RAG, ...
-    line: int                       # source line the amount is on
-    context: str                    # the sentence, or the row's cells joined
+    text: str  # verbatim: "£4.1m", "(1,234)", "29,832.98"
+    number: Decimal | None  # scaled: £4.1m -> 4100000, "(1,234)" in a £000 table -> -1234000
+    unit: str  # unit concept name: GBP, EUR, Percent, Count
+    currency: str | None  # GBP | EUR | None
+    label: str  # what it is an amount of: "Council Tax for a Band D property"
+    kind: str  # value-kind concept name: Variance, Forecast, Budget, Stated, RAG, ...
+    line: int  # source line the amount is on
+    context: str  # the sentence, or the row's cells joined
     period: Period | None = None
     quarter: int | None = None
-    month: int | None = None        # month N of the financial year ("month 9")
-    direction: str | None = None    # Adverse | Favourable, as stated
-    qualifier: str | None = None    # "over", "up to", ...
-    column: str | None = None       # table column header
-    cell: str | None = None         # "line/column" of a table cell
-    rag: str | None = None          # Red | Amber | Green for a RAG cell
-    index: int = 0                  # position among the amounts starting on `line`
+    month: int | None = None  # month N of the financial year ("month 9")
+    direction: str | None = None  # Adverse | Favourable, as stated
+    qualifier: str | None = None  # "over", "up to", ...
+    column: str | None = None  # table column header
+    cell: str | None = None  # "line/column" of a table cell
+    rag: str | None = None  # Red | Amber | Green for a RAG cell
+    index: int = 0  # position among the amounts starting on `line`
 
 
 # -- words around an amount --------------------------------------------------------------------
@@ -151,9 +183,13 @@ def _tail(text: str) -> str:
     phrase = " ".join(out).replace(" / ", "/")
     rest = re.sub(r"^\w+\s+(?:the\s+)?(?:year\s+)?", "", phrase, flags=re.I)
     words_only = re.sub(r"\b(?:19|20)?\d\d\s*/\s*\d\d\b", "", rest)
-    if len(out) < 2 or re.search(r"\b(?:year|years|annum|period)$", phrase, re.I) or not re.search(r"[A-Za-z]", rest) \
-            or (find_periods(rest) and not re.search(r"[A-Za-z]{3}", words_only)):
-        return ""   # a bare period ("for 2018/19", "for the current financial year") is not part of the label
+    if (
+        len(out) < 2
+        or re.search(r"\b(?:year|years|annum|period)$", phrase, re.I)
+        or not re.search(r"[A-Za-z]", rest)
+        or (find_periods(rest) and not re.search(r"[A-Za-z]{3}", words_only))
+    ):
+        return ""  # a bare period ("for 2018/19", "for the current financial year") is not part of the label
     return re.sub(r"\s+(?:the|a|an)$", "", phrase)
 
 
@@ -162,7 +198,7 @@ def _label(sentence: str, start: int, end: int, previous: StatedAmount | None, p
     before, after = sentence[:start], sentence[end:]
     own = _phrase_after(after)
     if own and not re.match(r"\s*[,;:.]", after):
-        return f"{own} {_tail(after[after.find(own) + len(own):])}".strip()
+        return f"{own} {_tail(after[after.find(own) + len(own) :])}".strip()
     head = _QUALIFIER.sub("", before)
     if re.search(r"\bof\s*$", head) or _COPULA.search(head):
         np = _phrase_before(_COPULA.sub("", head).rstrip())
@@ -203,7 +239,7 @@ def _paragraphs(doc: Document) -> Iterator[tuple[str, list[tuple[int, int]]]]:
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
     start = 0
     for m in re.finditer(r"(?<=[.;!?])\s+(?=[A-Z(“\"‘'0-9])", text):
-        yield from _bounded(start, text[start:m.start()])
+        yield from _bounded(start, text[start : m.start()])
         start = m.end()
     yield from _bounded(start, text[start:])
 
@@ -236,11 +272,11 @@ def _kept(m: re.Match, sentence: str, label: str | None) -> bool:
         return False
     if m.group("cur"):
         return True
-    if label is None or m.group("minus") or _MONTHS.match(sentence[m.end():]) or not sentence[:m.start()].strip():
+    if label is None or m.group("minus") or _MONTHS.match(sentence[m.end() :]) or not sentence[: m.start()].strip():
         return False
     if m.group("pct"):
         return True
-    before, after = _QUALIFIER.sub("", sentence[:m.start()]), sentence[m.end():].lstrip()
+    before, after = _QUALIFIER.sub("", sentence[: m.start()]), sentence[m.end() :].lstrip()
     if rules()["not_value_before"].search(before) or rules()["not_value_after"].match(after):
         return False
     labelled = bool(re.search(r"\bof\s*$", before) or _COPULA.search(before)) or bool(_COUNTED.match(after))
@@ -255,10 +291,15 @@ def _classify(label: str) -> tuple[str, str | None]:
 
 
 def _shared_scale(sentence: str, matches: list[re.Match]) -> dict[int, int]:
-    """"between £6.7 and £8.1 billion": the scale of the second applies to the first."""
+    """ "between £6.7 and £8.1 billion": the scale of the second applies to the first."""
     out: dict[int, int] = {}
     for a, b in zip(matches, matches[1:]):
-        if a.group("cur") and not a.group("scale") and b.group("scale") and _JOINED.match(sentence[a.end():b.start()]):
+        if (
+            a.group("cur")
+            and not a.group("scale")
+            and b.group("scale")
+            and _JOINED.match(sentence[a.end() : b.start()])
+        ):
             out[a.start()] = SCALES[b.group("scale").lower()]
     return out
 
@@ -280,15 +321,26 @@ def prose_amounts(doc: Document, skip: set[int]) -> list[StatedAmount]:
                     continue
                 amount = read_amount(m, scales.get(m.start(), 1))
                 alone = sentence.strip() == m.group(0).strip() and 0 < len(above) <= 80
-                label = label or (above if alone else _fallback_label(sentence[:m.start()]))
+                label = label or (above if alone else _fallback_label(sentence[: m.start()]))
                 kind, direction = _classify(label)
-                q = _QUALIFIER.search(sentence[:m.start()])
-                scope = f"{label} {sentence[m.end():m.end() + 30]}"
-                rec = StatedAmount(amount.text, amount.number, amount.unit, amount.currency, label, kind, line,
-                                   sentence.strip(), _period(sentence, m.start(), default), quarter_in(label),
-                                   month_in(scope if "month" in label.lower() else label), direction,
-                                   q.group(1).lower() if q else None,
-                                   index=on_line[line])
+                q = _QUALIFIER.search(sentence[: m.start()])
+                scope = f"{label} {sentence[m.end() : m.end() + 30]}"
+                rec = StatedAmount(
+                    amount.text,
+                    amount.number,
+                    amount.unit,
+                    amount.currency,
+                    label,
+                    kind,
+                    line,
+                    sentence.strip(),
+                    _period(sentence, m.start(), default),
+                    quarter_in(label),
+                    month_in(scope if "month" in label.lower() else label),
+                    direction,
+                    q.group(1).lower() if q else None,
+                    index=on_line[line],
+                )
                 on_line[line] += 1
                 out.append(rec)
                 previous, prev_end = rec, m.end()
@@ -334,6 +386,7 @@ def covered_lines(doc: Document) -> set[int]:
 def part_lines(doc: Document) -> set[int]:
     """Lines of the documents bound inside `doc` (an agenda pack's parts read them)."""
     from nlp.extract import split_parts
+
     return {n for part in split_parts(doc) for n, _ in part.numbered()}
 
 
@@ -360,17 +413,30 @@ def _is_rag(header: str) -> bool:
 def _money_table(t: Table, headers: list[str]) -> bool:
     """A table of money or of values by period, quarter or month."""
     heads = " ".join([t.caption, t.heading, *headers])
-    return bool(money_scale(heads)[0] or find_periods(" ".join(headers)) or quarter_in(heads) or month_in(heads)
-                or any(re.search(r"[£€]", c) for r in t.rows for c in r.cells))
+    return bool(
+        money_scale(heads)[0]
+        or find_periods(" ".join(headers))
+        or quarter_in(heads)
+        or month_in(heads)
+        or any(re.search(r"[£€]", c) for r in t.rows for c in r.cells)
+    )
 
 
-def _cell_amount(t: Table, row: Row, j: int, header: str, label: str,
-                 context: tuple[str | None, int]) -> StatedAmount | None:
+def _cell_amount(
+    t: Table, row: Row, j: int, header: str, label: str, context: tuple[str | None, int]
+) -> StatedAmount | None:
     """The amount (or RAG rating) of one cell, read with its column header and the table's £000 / £m."""
     text, title = row.cell(j), f"{t.caption} {t.heading}"
-    base = dict(label=label, line=row.line, context=" | ".join(row.filled), column=header or None,
-                cell=f"{row.line}/{j}", period=_period(header, 0, None) or _period(title, 0, None),
-                quarter=quarter_in(header), month=month_in(header))
+    base = dict(
+        label=label,
+        line=row.line,
+        context=" | ".join(row.filled),
+        column=header or None,
+        cell=f"{row.line}/{j}",
+        period=_period(header, 0, None) or _period(title, 0, None),
+        quarter=quarter_in(header),
+        month=month_in(header),
+    )
     if _is_rag(header) and text.lower() in _RAG:
         return StatedAmount(text, None, "RAG", None, kind="RAG", rag=_RAG[text.lower()], **base)
     currency, scale = money_scale(header) if money_scale(header)[0] else context
@@ -398,8 +464,12 @@ def table_amounts(doc: Document, skip: set[int]) -> list[StatedAmount]:
             label = row.cell(label_col) or group
             if not label:
                 continue
-            out += [a for j in range(len(row.cells)) if j != label_col
-                    and (a := _cell_amount(t, row, j, headers[j] if j < len(headers) else "", label, context))]
+            out += [
+                a
+                for j in range(len(row.cells))
+                if j != label_col
+                and (a := _cell_amount(t, row, j, headers[j] if j < len(headers) else "", label, context))
+            ]
     return out
 
 

@@ -7,20 +7,30 @@ list wrapped over lines, one name per line, or "Councillors A (Chair), B and C".
 Later minutes state apologies, substitutes and attendance for one item in prose.
 Labels and sentence patterns live in `nlp/data/committee.json`.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from nlp.extract.meeting_records import (AttendanceRecord, ElectionRecord, MeetingRef, MotionRecord,
-                                         SubstituteRecord, VoteRecord)
+from nlp.extract.meeting_records import (
+    AttendanceRecord,
+    ElectionRecord,
+    MeetingRef,
+    MotionRecord,
+    SubstituteRecord,
+    VoteRecord,
+)
 from nlp.model import Document, PersonRef
 from nlp.name_lists import NAME, is_name_list, people, person
 from nlp.paper_text import RULES, clean
 
 _LABEL_END = r"(?:\s*[:\-–]+\s*|\s*$|\s+(?=[A-Z]))"
-_LABELS = [(spec, re.compile(spec["pattern"] + _LABEL_END, re.I))
-           for key, spec in RULES["attendance_labels"].items() if not key.startswith("_")]
+_LABELS = [
+    (spec, re.compile(spec["pattern"] + _LABEL_END, re.I))
+    for key, spec in RULES["attendance_labels"].items()
+    if not key.startswith("_")
+]
 _SUBSTITUTE = re.compile(r"^(?:substitute|substituting|sub\.?|deputising)?\s*(?:for|in place of)\s+(.+)$", re.I)
 _IN_CHAIR = re.compile(RULES["in_the_chair"], re.I)
 _CHAIR = {c.lower() for c in RULES["chair_offices"]}
@@ -37,7 +47,7 @@ def _label(text: str) -> tuple[dict, str] | None:
     """(label spec, the rest of the line) when `text` opens an attendance list."""
     for spec, pat in _LABELS:
         m = pat.match(text)
-        rest = text[m.end():].strip() if m else ""
+        rest = text[m.end() :].strip() if m else ""
         if m and (not rest or re.search(r"[:\-–]\s*$", m.group(0)) or is_name_list(rest)):
             return spec, rest
     return None
@@ -111,7 +121,9 @@ def sentence_attendance(text: str, n: int, meeting: MeetingRef, minute: int | No
     out: list[object] = []
     pats = _patterns()
     for m in pats["apologies_list"].finditer(text):
-        out += [AttendanceRecord(meeting, person(nm, n), "apologies", None, None, n) for nm, _ in people(m.group("list"))]
+        out += [
+            AttendanceRecord(meeting, person(nm, n), "apologies", None, None, n) for nm, _ in people(m.group("list"))
+        ]
     for m in pats["apologies_one"].finditer(text):
         out.append(AttendanceRecord(meeting, person(m.group("name"), n), "apologies", None, None, n))
         sub = pats["substitute_her"].search(text, m.end())
@@ -120,7 +132,9 @@ def sentence_attendance(text: str, n: int, meeting: MeetingRef, minute: int | No
     for m in [*pats["substitute_for"].finditer(text), *pats["substituted_for"].finditer(text)]:
         out.append(SubstituteRecord(meeting, person(m.group("sub"), n), person(m.group("for"), n), n))
     for m in pats["item_attendance"].finditer(text):
-        out.append(AttendanceRecord(meeting, person(m.group("name"), n), "in_attendance", m.group("role").strip(), minute, n))
+        out.append(
+            AttendanceRecord(meeting, person(m.group("name"), n), "in_attendance", m.group("role").strip(), minute, n)
+        )
     for m in pats["acting_as"].finditer(text):
         role = f"{m.group('role').strip()}, acting as {m.group('as').strip()}"
         out.append(AttendanceRecord(meeting, person(m.group("name"), n), "in_attendance", role, None, n))
@@ -167,8 +181,12 @@ def dedupe(records: list[object]) -> list[object]:
     """Drop repeats of the same fact (a substitute named in the header and again in a minute)."""
     seen, out = set(), []
     for r in records:
-        key = (type(r).__name__, getattr(r, "person", None) and r.person.name,
-               getattr(r, "substitute_for", None) and r.substitute_for.name, getattr(r, "kind", None))
+        key = (
+            type(r).__name__,
+            getattr(r, "person", None) and r.person.name,
+            getattr(r, "substitute_for", None) and r.substitute_for.name,
+            getattr(r, "kind", None),
+        )
         if isinstance(r, (SubstituteRecord, AttendanceRecord)) and key in seen:
             continue
         seen.add(key)

@@ -5,6 +5,7 @@ and/or kind ("2016-17 Target", "Q3 15/16", "Outturn (March 15) Result") beside a
 column; its value cells are read by `nlp.extract.measure_cells`. Column words live in
 `nlp/data/performance.json`. Business plans only count tables captioned as KPIs.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,8 +82,10 @@ def _header(rows: list[tuple[int, list[str]]]) -> tuple[int, list[str]]:
     top = rows[0][1]
     if len(rows) > 1 and not any(rows[1][1][:2]) and is_header(rows[1][1]):
         sub = rows[1][1]
-        return 2, [(sub[j] if j < len(sub) and sub[j] else (top[j] if j < len(top) else ""))
-                   for j in range(max(len(top), len(sub)))]
+        return 2, [
+            (sub[j] if j < len(sub) and sub[j] else (top[j] if j < len(top) else ""))
+            for j in range(max(len(top), len(sub)))
+        ]
     return 1, list(top)
 
 
@@ -102,8 +105,11 @@ def parse_table(caption: str, rows: list[tuple[int, list[str]]]) -> list[Measure
     """Rows of one table; a one-cell row names a group; blank label cells inherit from above."""
     count, headers = _header(rows)
     roles = [column_role(h) for h in headers]
-    label_cols = [j for j, (r, _) in enumerate(roles) if r == "label"] or \
-                 [j for j, (r, _) in enumerate(roles) if r in ("blank", "other")][:2] or [0]
+    label_cols = (
+        [j for j, (r, _) in enumerate(roles) if r == "label"]
+        or [j for j, (r, _) in enumerate(roles) if r in ("blank", "other")][:2]
+        or [0]
+    )
     group, filled, out = caption, [""] * len(headers), []
     for n, cells in rows[count:]:
         values = [c for c in cells if c]
@@ -170,11 +176,17 @@ def _row(n: int, cells: list[str], headers: list[str], roles, names: list[str], 
     if meta["area"]:
         found = [replace(c, area=meta["area"]) for c in found]
     return MeasureRow(
-        label=label, line=n, code=code if code and _CODE.match(code) else None, group=group or None,
+        label=label,
+        line=n,
+        code=code if code and _CODE.match(code) else None,
+        group=group or None,
         polarity=RULES["polarity"].get(str(meta["polarity"]).lower()),
         data_period=RULES["data_period"].get(str(meta["data_period"]).lower()),
-        rag=next((c.rag for c in reversed(found) if c.rag), None), direction=meta["direction"],
-        unit=unit_of("", label), cells=tuple(found))
+        rag=next((c.rag for c in reversed(found) if c.rag), None),
+        direction=meta["direction"],
+        unit=unit_of("", label),
+        cells=tuple(found),
+    )
 
 
 def extract(doc: Document) -> list[object]:

@@ -5,6 +5,7 @@ else the measure label), a trailing RAG letter, and the period, quarter or month
 header names ("2016-17 Target", "Q3 15/16", "Outturn (March 15)"). Words, RAG letters,
 units and placeholders live in `nlp/data/performance.json` (`RULES`).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ _RAG_TAIL = re.compile(r"^\(?([a-z]+)\)?$", re.I)
 class Cell:
     """One value cell: verbatim text plus what could be read from it and its column."""
 
-    kind: str                      # value-kind local name: Actual, Target, Outturn, Floor, Previous, ...
+    kind: str  # value-kind local name: Actual, Target, Outturn, Floor, Previous, ...
     text: str
     line: int
     column: str
@@ -36,12 +37,12 @@ class Cell:
     unit: str | None = None
     period: Period | None = None
     quarter: int | None = None
-    month: date | None = None      # month-end a monthly value refers to
-    rag: str | None = None         # Red | Amber | Green
+    month: date | None = None  # month-end a monthly value refers to
+    rag: str | None = None  # Red | Amber | Green
     area: str | None = None
     numerator: str | None = None
     denominator: str | None = None
-    direction: str | None = None   # change from this value to the row's latest value
+    direction: str | None = None  # change from this value to the row's latest value
 
     def with_part(self, role: str, text: str) -> "Cell":
         return replace(self, **{role: text}) if text.strip() not in ("-", "–") else self
@@ -105,8 +106,15 @@ def unit_of(text: str, label: str) -> str | None:
 def parse_cell(text: str, kind: str, header: str, line: int, label: str) -> Cell:
     """Verbatim cell -> Cell: number, unit, trailing RAG letter, period from the header."""
     quarter = re.search(r"\bQ([1-4])\b", header)
-    cell = Cell(kind=kind, text=text, line=line, column=header, period=column_period(header),
-                quarter=int(quarter.group(1)) if quarter else None, month=month_end(header))
+    cell = Cell(
+        kind=kind,
+        text=text,
+        line=line,
+        column=header,
+        period=column_period(header),
+        quarter=int(quarter.group(1)) if quarter else None,
+        month=month_end(header),
+    )
     m = NUMBER.match(text)
     if text.lower() in RULES["placeholders"] or not m:
         return cell

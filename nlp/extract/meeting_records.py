@@ -3,6 +3,7 @@
 A meeting is named by its body and date (`MeetingRef`), so an agenda, its minutes and
 a work programme all point at the same meeting; every other record hangs off one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ class MeetingRecord:
     meeting: MeetingRef
     time: str | None
     venue: str | None
-    status: str                  # announced (agenda) | minuted (minutes)
+    status: str  # announced (agenda) | minuted (minutes)
     line: int
     published: date | None = None
 
@@ -32,7 +33,7 @@ class MembershipRecord:
     body: str
     person: PersonRef
     party: str | None
-    role: str | None             # Chairman | Vice-Chairman | Substitute | None (member)
+    role: str | None  # Chairman | Vice-Chairman | Substitute | None (member)
     since: date | None
     line: int
 
@@ -50,6 +51,7 @@ class AgendaItemRecord:
 @dataclass(frozen=True)
 class PaperRecord:
     """A document of a pack considered under an agenda item (item None: the pack itself)."""
+
     meeting: MeetingRef
     item_code: str | None
     doc_key: str
@@ -60,11 +62,11 @@ class PaperRecord:
 class AttendanceRecord:
     meeting: MeetingRef
     person: PersonRef
-    kind: str                    # present | also_present | in_attendance | apologies | absent
-    capacity: str | None         # "Chairman", an officer's job title …
-    minute: int | None           # attendance for one item only
+    kind: str  # present | also_present | in_attendance | apologies | absent
+    capacity: str | None  # "Chairman", an officer's job title …
+    minute: int | None  # attendance for one item only
     line: int
-    chair: bool = False          # presided over the meeting ("in the chair", "(Chairperson)")
+    chair: bool = False  # presided over the meeting ("in the chair", "(Chairperson)")
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,10 @@ class MinuteRecord:
 @dataclass(frozen=True)
 class ResolutionRecord:
     meeting: MeetingRef
-    minute: int | None           # None when the minutes are not numbered
+    minute: int | None  # None when the minutes are not numbered
     ordinal: int
     text: str
-    formal: bool                 # introduced by "RESOLVED"; False for "… agreed to note the report."
+    formal: bool  # introduced by "RESOLVED"; False for "… agreed to note the report."
     line: int
 
 
@@ -108,13 +110,14 @@ class DeclarationRecord:
 @dataclass(frozen=True)
 class MotionRecord:
     """A motion, amendment or nomination put to the meeting, with who moved and seconded it."""
+
     meeting: MeetingRef
     minute: int | None
-    ordinal: int                 # order within the document
-    text: str                    # the sentence(s) stating the motion, verbatim
+    ordinal: int  # order within the document
+    text: str  # the sentence(s) stating the motion, verbatim
     proposer: PersonRef | None
     seconder: PersonRef | None
-    outcome: str | None          # carried | lost | withdrawn
+    outcome: str | None  # carried | lost | withdrawn
     unanimous: bool
     line: int
 
@@ -122,14 +125,15 @@ class MotionRecord:
 @dataclass(frozen=True)
 class VoteRecord:
     """A recorded vote: totals and, when the minutes name them, who voted which way."""
+
     meeting: MeetingRef
     minute: int | None
-    motion: int | None           # ordinal of the motion voted on
+    motion: int | None  # ordinal of the motion voted on
     ordinal: int
     votes_for: int | None
     votes_against: int | None
     abstentions: int | None
-    names: tuple[tuple[str, PersonRef], ...]   # ("for" | "against" | "abstain", person)
+    names: tuple[tuple[str, PersonRef], ...]  # ("for" | "against" | "abstain", person)
     text: str
     line: int
 
@@ -137,11 +141,12 @@ class VoteRecord:
 @dataclass(frozen=True)
 class ElectionRecord:
     """A person elected (or nominated) to an office: Mayor, Chair, Vice-Chair, Leader …"""
+
     meeting: MeetingRef
     minute: int | None
     person: PersonRef
     office: str
-    motion: int | None           # ordinal of the nomination motion, when moved and seconded
-    elected: bool                # False for a nomination the minutes do not say was carried
+    motion: int | None  # ordinal of the nomination motion, when moved and seconded
+    elected: bool  # False for a nomination the minutes do not say was carried
     text: str
     line: int

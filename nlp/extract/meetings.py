@@ -8,26 +8,68 @@ minutes (`has_minutes`: a minutes heading, attendance labels, RESOLVED, proposed
 seconded) is read as minutes too. The record types live in
 `nlp.extract.meeting_records` and are re-exported here with the extractor.
 """
+
 from __future__ import annotations
 
 import re
 
-from nlp.extract import pack   # the module: a split_parts name here would make this a part splitter
+from nlp.extract import pack  # the module: a split_parts name here would make this a part splitter
 from nlp.extract.agenda import agenda_items, agenda_meeting, item_codes, membership
-from nlp.extract.meeting_records import (AgendaItemRecord, AttendanceRecord, DeclarationRecord, ElectionRecord,
-                                         MeetingRecord, MeetingRef, MembershipRecord, MinuteRecord, MotionRecord,
-                                         PaperRecord, ResolutionRecord, SubstituteRecord, VoteRecord)
+from nlp.extract.meeting_records import (
+    AgendaItemRecord,
+    AttendanceRecord,
+    DeclarationRecord,
+    ElectionRecord,
+    MeetingRecord,
+    MeetingRef,
+    MembershipRecord,
+    MinuteRecord,
+    MotionRecord,
+    PaperRecord,
+    ResolutionRecord,
+    SubstituteRecord,
+    VoteRecord,
+)
 from nlp.extract.minutes import minutes_records
 from nlp.model import Document
 from nlp.paper_text import RULES, clean
 
 # Kinds a set of minutes may be filed under (a web page of minutes is often typed Report).
-MAY_HOLD_MINUTES = {"Report", "Minutes", "DecisionRecord", "ScrutinyReport", "RiskRegister", "Scorecard", "BusinessPlan",
-                    "WorkProgramme", "Budget", "PerformanceReport", "WebPage", "Document", "Unknown"}
+MAY_HOLD_MINUTES = {
+    "Report",
+    "Minutes",
+    "DecisionRecord",
+    "ScrutinyReport",
+    "RiskRegister",
+    "Scorecard",
+    "BusinessPlan",
+    "WorkProgramme",
+    "Budget",
+    "PerformanceReport",
+    "WebPage",
+    "Document",
+    "Unknown",
+}
 APPLIES_TO = {"AgendaPack", "Agenda"} | MAY_HOLD_MINUTES
-__all__ = ["APPLIES_TO", "extract", "has_minutes", "pack_records", "AgendaItemRecord", "AttendanceRecord",
-           "DeclarationRecord", "ElectionRecord", "MeetingRecord", "MeetingRef", "MembershipRecord", "MinuteRecord",
-           "MotionRecord", "PaperRecord", "ResolutionRecord", "SubstituteRecord", "VoteRecord"]
+__all__ = [
+    "APPLIES_TO",
+    "extract",
+    "has_minutes",
+    "pack_records",
+    "AgendaItemRecord",
+    "AttendanceRecord",
+    "DeclarationRecord",
+    "ElectionRecord",
+    "MeetingRecord",
+    "MeetingRef",
+    "MembershipRecord",
+    "MinuteRecord",
+    "MotionRecord",
+    "PaperRecord",
+    "ResolutionRecord",
+    "SubstituteRecord",
+    "VoteRecord",
+]
 
 
 def has_minutes(doc: Document) -> bool:
@@ -50,7 +92,8 @@ def pack_records(doc: Document) -> list[object]:
     meeting = agenda_meeting(list(agenda.lines), agenda.line_start).meeting
     codes = item_codes([(p.doc_type, p.title) for p in parts], doc, found)
     return [PaperRecord(meeting, None, doc.key, doc.line_start)] + [
-        PaperRecord(meeting, code, p.key, p.line_start) for p, code in zip(parts, codes)]
+        PaperRecord(meeting, code, p.key, p.line_start) for p, code in zip(parts, codes)
+    ]
 
 
 def extract(doc: Document) -> list[object]:
@@ -63,5 +106,8 @@ def extract(doc: Document) -> list[object]:
         return []
     lines = list(doc.lines)
     meet = agenda_meeting(lines, doc.line_start)
-    return [meet, *membership(lines, meet.meeting.body, doc.line_start),
-            *agenda_items(lines, meet.meeting, doc.line_start)]
+    return [
+        meet,
+        *membership(lines, meet.meeting.body, doc.line_start),
+        *agenda_items(lines, meet.meeting, doc.line_start),
+    ]

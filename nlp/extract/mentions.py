@@ -11,6 +11,7 @@ Every organisation, service, provider and body the NER finds is then checked aga
 words around it (`checked`, rules in `nlp.entity_names`), cells of a table's provider column
 become providers, and services a line defines with an acronym are read whole.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,19 +21,44 @@ from functools import cache
 
 from spacy.language import Language
 
-from nlp.entity_names import (body_start, canonical_key, defined_services, is_body, lookup, not_a_body,
-                               not_a_service, owner_words, pattern_lines, provider_cut, provider_names, unit_names)
+from nlp.entity_names import (
+    body_start,
+    canonical_key,
+    defined_services,
+    is_body,
+    lookup,
+    not_a_body,
+    not_a_service,
+    owner_words,
+    pattern_lines,
+    provider_cut,
+    provider_names,
+    unit_names,
+)
 from nlp.model import Document, PersonRef
 from nlp.ner import Entity, entities_many, load_pipeline, normalise
 from nlp.tables import find_tables
 
-APPLIES_TO = {"PortfolioPlan", "ScrutinyReport", "AgendaPack", "Agenda", "Minutes", "Report", "DecisionRecord",
-              "Scorecard", "BusinessPlan", "RiskRegister", "WorkProgramme", "BudgetReport", "PerformanceReport"}
+APPLIES_TO = {
+    "PortfolioPlan",
+    "ScrutinyReport",
+    "AgendaPack",
+    "Agenda",
+    "Minutes",
+    "Report",
+    "DecisionRecord",
+    "Scorecard",
+    "BusinessPlan",
+    "RiskRegister",
+    "WorkProgramme",
+    "BudgetReport",
+    "PerformanceReport",
+}
 USES_NER = True
 ORGANISATIONS = {"ORG", "SERVICE", "PROVIDER"}
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
-_ALSO = r"(?: \(⟨\d+⟩\))?"   # an acronym in brackets after a name: "Trust (KCHFT)"
-_LOOKBACK = 5   # lines searched for the service that "the service" refers to
+_ALSO = r"(?: \(⟨\d+⟩\))?"  # an acronym in brackets after a name: "Trust (KCHFT)"
+_LOOKBACK = 5  # lines searched for the service that "the service" refers to
 
 
 @dataclass(frozen=True)
@@ -40,20 +66,20 @@ class Mention:
     """An entity named on a source line; `key` is its canonical name."""
 
     text: str
-    label: str                 # PERSON | ORG | GPE | SERVICE | PROVIDER
+    label: str  # PERSON | ORG | GPE | SERVICE | PROVIDER
     key: str
     line: int
-    person: PersonRef | None = None   # set for PERSON mentions, resolved before build
+    person: PersonRef | None = None  # set for PERSON mentions, resolved before build
 
 
 @dataclass(frozen=True)
 class Provision:
     """A line stating that a service is provided or led by an organisation."""
 
-    service: str               # canonical service name
-    provider: str              # canonical provider name
-    provider_label: str        # PROVIDER | ORG
-    relation: str              # providedBy | ledBy
+    service: str  # canonical service name
+    provider: str  # canonical provider name
+    provider_label: str  # PROVIDER | ORG
+    relation: str  # providedBy | ledBy
     line: int
 
 
@@ -62,7 +88,11 @@ def relation_patterns() -> list[tuple[str, re.Pattern, bool]]:
     out = []
     for r in pattern_lines():
         if "relation" in r:
-            rx = r["pattern"].replace("{SERVICE}", r"⟨(?P<s>\d+)⟩" + _ALSO).replace("{PROVIDER}", r"⟨(?P<p>\d+)⟩" + _ALSO)
+            rx = (
+                r["pattern"]
+                .replace("{SERVICE}", r"⟨(?P<s>\d+)⟩" + _ALSO)
+                .replace("{PROVIDER}", r"⟨(?P<p>\d+)⟩" + _ALSO)
+            )
             out.append((r["relation"], re.compile(rx), r.get("service") == "previous"))
     return out
 
@@ -71,7 +101,8 @@ def _own_lines(doc: Document) -> list[tuple[int, str]]:
     """Non-blank lines of `doc`, minus those held by parts extracted on their own."""
     covered: set[int] = set()
     if doc.doc_type == "AgendaPack":
-        from nlp.extract import split_parts   # local: the package imports this module
+        from nlp.extract import split_parts  # local: the package imports this module
+
         for part in split_parts(doc):
             covered.update(range(part.line_start, part.line_end + 1))
     return [(n, normalise(line)) for n, line in doc.numbered() if line.strip() and n not in covered]
@@ -96,8 +127,10 @@ def _subsequence(short: str, long: str) -> bool:
 
 def _with_acronyms(text: str, ents: list[Entity], defined: dict[str, Entity]) -> list[Entity]:
     """Entities of a line, with defined acronyms relabelled or added."""
-    out = [Entity(e.text, defined[e.text].label, defined[e.text].key, e.start, e.end) if e.text in defined else e
-           for e in ents]
+    out = [
+        Entity(e.text, defined[e.text].label, defined[e.text].key, e.start, e.end) if e.text in defined else e
+        for e in ents
+    ]
     taken = [(e.start, e.end) for e in out]
     for acronym, full in defined.items():
         for m in re.finditer(r"(?<![\w-])" + re.escape(acronym) + r"(?![\w-])", text):
@@ -108,7 +141,7 @@ def _with_acronyms(text: str, ents: list[Entity], defined: dict[str, Entity]) ->
 
 def _placeholders(text: str, ents: list[Entity]) -> str:
     for i in sorted(range(len(ents)), key=lambda i: -ents[i].start):
-        text = text[:ents[i].start] + f"⟨{i}⟩" + text[ents[i].end:]
+        text = text[: ents[i].start] + f"⟨{i}⟩" + text[ents[i].end :]
     return text
 
 
@@ -136,8 +169,8 @@ def _service_of(m: re.Match, text: str, ents: list[Entity], recent: list[Entity]
         np = re.sub(r"^(?:the|this|current|existing|new)\s+", "", groups["np"], flags=re.I)
         return canonical_key(np, "SERVICE") if "⟨" not in np else None
     if anaphoric:
-        earlier = [e for e in ents[:int(m.group("p"))] if e.label == "SERVICE"]
-        if earlier:   # the topic: first service of the latest sentence naming one
+        earlier = [e for e in ents[: int(m.group("p"))] if e.label == "SERVICE"]
+        if earlier:  # the topic: first service of the latest sentence naming one
             last = _sentence(text, earlier[-1].start)
             return next(e.key for e in earlier if _sentence(text, e.start) == last)
         earlier = [e for e in recent if e.label == "SERVICE"]
@@ -159,10 +192,15 @@ def checked(doc: Document, lines: list[tuple[int, str]], found: list[list[Entity
     out, prev = [], ""
     for (n, text), ents in zip(lines, found):
         named = [e for e in (_checked(e, text, prev, owners, units) for e in ents) if e is not None]
-        sure = cells.get(n, []) + [Entity(name, "SERVICE", canonical_key(name, "SERVICE"), a, b)
-                                   for name, a, b in defined_services(text)]
-        out.append(sorted([e for e in named if not any(c.start < e.end and e.start < c.end for c in sure)] + sure,
-                          key=lambda e: e.start))
+        sure = cells.get(n, []) + [
+            Entity(name, "SERVICE", canonical_key(name, "SERVICE"), a, b) for name, a, b in defined_services(text)
+        ]
+        out.append(
+            sorted(
+                [e for e in named if not any(c.start < e.end and e.start < c.end for c in sure)] + sure,
+                key=lambda e: e.start,
+            )
+        )
         prev = text
     return _one_spelling(out)
 
@@ -180,7 +218,7 @@ def _checked(e: Entity, text: str, prev: str, owners: frozenset[str], units: fro
     """One entity checked against the words around it (see `nlp.entity_names`); None when it is not one."""
     if e.label not in ORGANISATIONS or lookup(e.text):
         return e
-    before, after = text[:e.start], text[e.end:]
+    before, after = text[: e.start], text[e.end :]
     if _wrapped(before, prev):
         return None
     if e.label == "SERVICE":
@@ -189,20 +227,30 @@ def _checked(e: Entity, text: str, prev: str, owners: frozenset[str], units: fro
         return None if not_a_service(e.text, before, after, owners) else e
     if e.label == "PROVIDER":
         name = provider_cut(e.text, after)
-        return None if name is None else Entity(name, "PROVIDER", canonical_key(name, "PROVIDER"), e.start,
-                                                e.start + len(name))
+        return (
+            None
+            if name is None
+            else Entity(name, "PROVIDER", canonical_key(name, "PROVIDER"), e.start, e.start + len(name))
+        )
     if is_body(e.key):
         name = body_start(e.text, before)
-        start = e.end - len(name) if text[:e.end].endswith(name) else e.start
-        return None if not_a_body(name, after, owners) else Entity(name, "ORG", canonical_key(name, "ORG"), start, e.end)
+        start = e.end - len(name) if text[: e.end].endswith(name) else e.start
+        return (
+            None if not_a_body(name, after, owners) else Entity(name, "ORG", canonical_key(name, "ORG"), start, e.end)
+        )
     return e
 
 
 def _wrapped(before: str, prev: str) -> bool:
     """A name at the start of a line whose previous line, a paragraph, ends mid-name ("… in Early" /
     "Help and Preventative Services"): only the end of the name is here."""
-    return (not before.strip() and len(prev) >= 60 and "\t" not in prev and not prev.lstrip().startswith("#")
-            and bool(re.search(r"\b[A-Z][\w'-]*$", prev.rstrip())))
+    return (
+        not before.strip()
+        and len(prev) >= 60
+        and "\t" not in prev
+        and not prev.lstrip().startswith("#")
+        and bool(re.search(r"\b[A-Z][\w'-]*$", prev.rstrip()))
+    )
 
 
 @cache
@@ -217,7 +265,7 @@ def provider_cells(doc: Document, owners: frozenset[str] = frozenset()) -> dict[
     a header right after one with a provider column, and as wide, is its continuation."""
     header = provider_column()
     out: dict[int, list[Entity]] = {}
-    last: tuple[int, int] | None = None    # (width, provider column) of the last provider table
+    last: tuple[int, int] | None = None  # (width, provider column) of the last provider table
     for table in find_tables(list(doc.numbered())):
         width = max((len(r.raw) for r in table.rows), default=0)
         col = next((c.index for c in table.columns if header.search(c.header)), None)

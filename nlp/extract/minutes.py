@@ -8,6 +8,7 @@ attendance lists (`nlp.extract.attendance`), then numbered minutes ("**113. Titl
 paragraphs are the resolutions. Unnumbered minutes are read as one span. Motions,
 votes and elections come from `nlp.extract.motions`; wording from `committee.json`.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,15 @@ import re
 from nlp.extract import motions as MO
 from nlp.extract.agenda import date_and_time
 from nlp.extract.attendance import align_names, dedupe, labelled_lists, sentence_attendance
-from nlp.extract.meeting_records import (AttendanceRecord, DeclarationRecord, MeetingRecord, MeetingRef,
-                                         MembershipRecord, MinuteRecord, ResolutionRecord)
+from nlp.extract.meeting_records import (
+    AttendanceRecord,
+    DeclarationRecord,
+    MeetingRecord,
+    MeetingRef,
+    MembershipRecord,
+    MinuteRecord,
+    ResolutionRecord,
+)
 from nlp.model import Document, PersonRef
 from nlp.name_lists import NAME, person
 from nlp.paper_text import RULES, clean, is_title_line, rx, tidy_title
@@ -29,14 +37,14 @@ _BOLD_MINUTE = re.compile(r"\*\*\s*(\d{1,4})\.\s+([^*]+?)\s*\*\*")
 _ITEM_REF = rx("item_ref")
 _RESOLVED = re.compile(r"^(?:[-•]\s*)?(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s*)?RESOLVED\b", re.I)
 _DECISION = re.compile(RULES["decision_labels"])
-_LABELLED_RESOLVED = re.compile(r"\b[A-Z][a-z]+:\s*(?P<word>RESOLVED\b)")     # "… Minutes: RESOLVED: That …"
+_LABELLED_RESOLVED = re.compile(r"\b[A-Z][a-z]+:\s*(?P<word>RESOLVED\b)")  # "… Minutes: RESOLVED: That …"
 _PARA = re.compile(r"^(?:[-•]\s*)?\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+")
 _TOP_PARA = re.compile(r"^(?:[-•]\s*)?\(?\d{1,2}[.)]\s+|^[A-Z]")
 _HEADS = {k: re.compile(p, re.I) for k, p in RULES["minute_heads"].items() if not k.startswith("_")}
 _NOISE = re.compile(RULES["title_noise"], re.I)
 _ATTENDANCE_TITLE = re.compile(r"\b(attendance|present|apologies)\b", re.I)
 
-Head = tuple[int, int, str, str | None]     # line, number, title, agenda item code
+Head = tuple[int, int, str, str | None]  # line, number, title, agenda item code
 
 
 def _body(text: str) -> str:
@@ -53,7 +61,7 @@ def _wrapped_heading(lines: list[str], line_start: int) -> MeetingRecord | None:
         if not re.match(RULES["minutes_opening"], text, re.I):
             continue
         flow = text
-        for _, nxt in texts[k + 1:k + 5]:
+        for _, nxt in texts[k + 1 : k + 5]:
             if flow.endswith(".") or not re.search(r"\d{4}|held|\bon\b", flow + nxt, re.I):
                 break
             flow += " " + nxt
@@ -61,8 +69,13 @@ def _wrapped_heading(lines: list[str], line_start: int) -> MeetingRecord | None:
         if m:
             when, time = date_and_time(m.group("rest"))
             venue = _VENUE.search(m.group("rest"))
-            return MeetingRecord(MeetingRef(_body(m.group("body")), when), time,
-                                 venue.group("venue").strip(" ,.") if venue else None, "minuted", line_start + i)
+            return MeetingRecord(
+                MeetingRef(_body(m.group("body")), when),
+                time,
+                venue.group("venue").strip(" ,.") if venue else None,
+                "minuted",
+                line_start + i,
+            )
     return None
 
 
@@ -74,8 +87,9 @@ def _web_heading(lines: list[str], line_start: int) -> MeetingRecord | None:
         m = next((m for p in pats for m in [p.match(text)] if m), None)
         when = first_full_date(m.group("date")) if m else None
         if m and when:
-            return MeetingRecord(MeetingRef(tidy_title(m.group("body")), when), date_and_time(text)[1], None,
-                                 "minuted", line_start + i)
+            return MeetingRecord(
+                MeetingRef(tidy_title(m.group("body")), when), date_and_time(text)[1], None, "minuted", line_start + i
+            )
     return None
 
 
@@ -88,8 +102,13 @@ def minutes_heading(lines: list[str], line_start: int = 1, issued=None, body: st
             rest = m.group("rest")
             when, time = date_and_time(rest)
             venue = _VENUE.search(rest)
-            return MeetingRecord(MeetingRef(tidy_title(m.group("body")), when), time,
-                                 venue.group("venue").strip(" ,.") if venue else None, "minuted", line_start + i)
+            return MeetingRecord(
+                MeetingRef(tidy_title(m.group("body")), when),
+                time,
+                venue.group("venue").strip(" ,.") if venue else None,
+                "minuted",
+                line_start + i,
+            )
     found = _wrapped_heading(lines, line_start) or _web_heading(lines, line_start)
     return found or MeetingRecord(MeetingRef(body or "Committee", issued), None, None, "minuted", line_start)
 
@@ -102,13 +121,13 @@ def _bold_heads(doc: Document) -> list[Head]:
         found = [(int(m.group(1)), m.group(2), m.end()) for m in _BOLD_MINUTE.finditer(raw)]
         if not found:
             m = re.match(RULES["minute_heading"], clean(raw))
-            nxt = next((clean(r) for _, r in rows[k + 1:k + 4] if r.strip()), "")
+            nxt = next((clean(r) for _, r in rows[k + 1 : k + 4] if r.strip()), "")
             if m and _ITEM_REF.fullmatch(nxt.strip()):
                 found = [(int(m.group("num")), m.group("title"), len(raw))]
         for num, title, end in found:
             if (heads and num <= heads[-1][1]) or title.upper().startswith("RESOLVED"):
                 continue
-            after = " ".join([raw[end:]] + [r for _, r in rows[k + 1:k + 3]])
+            after = " ".join([raw[end:]] + [r for _, r in rows[k + 1 : k + 3]])
             code = _ITEM_REF.search(clean(after).split(". ")[0]) or _ITEM_REF.search(title)
             title = _ITEM_REF.sub("", clean(title)).strip()
             heads.append((n, num, title, code.group("code") if code else None))
@@ -151,8 +170,13 @@ def _paragraphs(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
         text = clean(raw)
         if not (lo <= n < hi) or not text or _BOLD_MINUTE.search(raw) or _ITEM_REF.fullmatch(text):
             continue
-        if paras and not _PARA.match(text) and not _formal(text) and paras[-1][1][-1:] not in ".:;" \
-                and text[:1].islower():
+        if (
+            paras
+            and not _PARA.match(text)
+            and not _formal(text)
+            and paras[-1][1][-1:] not in ".:;"
+            and text[:1].islower()
+        ):
             paras[-1] = (paras[-1][0], paras[-1][1] + " " + text)
         else:
             paras.append((n, text))
@@ -164,7 +188,7 @@ def _formal(text: str) -> str | None:
     if _RESOLVED.match(text):
         return re.sub(r"^.*?(?=\bRESOLVED\b)", "", text, flags=re.I).strip(" |")
     m = _DECISION.match(text) or _LABELLED_RESOLVED.search(text)
-    return text[m.start("word"):].strip(" |") if m else None
+    return text[m.start("word") :].strip(" |") if m else None
 
 
 def _resolutions(meeting: MeetingRef, num: int | None, paras: list[tuple[int, str]]) -> list[ResolutionRecord]:
@@ -173,8 +197,8 @@ def _resolutions(meeting: MeetingRef, num: int | None, paras: list[tuple[int, st
         text = _formal(t)
         if text is None:
             continue
-        if not text.endswith((".", ";")):      # "RESOLVED that the Council approve the following:" and its list
-            text = " ".join([text] + [p for _, p in _takewhile_listed(paras[k + 1:])])
+        if not text.endswith((".", ";")):  # "RESOLVED that the Council approve the following:" and its list
+            text = " ".join([text] + [p for _, p in _takewhile_listed(paras[k + 1 :])])
         out.append(ResolutionRecord(meeting, num, len(out) + 1, text, True, n))
     if not out and paras:
         n, t = paras[-1]
@@ -240,7 +264,10 @@ def minutes_records(doc: Document) -> list[object]:
         out += _resolutions(ref, num, paras)
         for n, text in paras:
             out += sentence_attendance(_PARA.sub("", text), n, ref, num)
-            out += [DeclarationRecord(ref, person(m.group("name"), n), m.groupdict().get("item"), text, num, n)
-                    for d in decl for m in d.finditer(text)]
+            out += [
+                DeclarationRecord(ref, person(m.group("name"), n), m.groupdict().get("item"), text, num, n)
+                for d in decl
+                for m in d.finditer(text)
+            ]
     out += _proceedings(doc, ref, heads, _chair(out))
     return dedupe(align_names(out))

@@ -7,6 +7,7 @@ reads as one), whatever the layout: "proposed by Cllr A and seconded by Cllr B",
 A was elected Mayor for the ensuing year", "FOR: Councillors A, B (2)  AGAINST: …",
 "carried by 10 votes to 4 with 2 abstentions". Wording lives in `committee.json`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -21,7 +22,9 @@ from nlp.paper_text import RULES, clean
 _M = RULES["motions"]
 _V = RULES["votes"]
 _OFFICE = "(?i:" + "|".join(sorted(map(re.escape, RULES["offices"]), key=len, reverse=True)) + ")"
-_ROLE = "(?i:" + "|".join(sorted(map(re.escape, RULES["chair_offices"] + ["Mayor", "Leader"]), key=len, reverse=True)) + ")"
+_ROLE = (
+    "(?i:" + "|".join(sorted(map(re.escape, RULES["chair_offices"] + ["Mayor", "Leader"]), key=len, reverse=True)) + ")"
+)
 _NUM = r"(?:\d{1,3}|" + "|".join(_V["numbers"]) + ")"
 _ABBREV = re.compile(r"(?:^|\s)(?:[A-Z]|[A-Z][a-z]{0,3}|No|Nos|St|Cllr|Prof|Revd)\.$")
 _MARKER = re.compile(r"^(?:[-•*]\s*)?(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+)?")
@@ -34,8 +37,12 @@ def _compile(patterns: list[str]) -> list[re.Pattern]:
 _PROPOSER, _SECONDER = _compile(_M["proposer"]), _compile(_M["seconder"])
 _ELECTED, _NOMINATED = _compile(RULES["election"]), _compile(RULES["nomination"])
 _TOTALS = [re.compile(p.replace("N", _NUM), re.I) for p in _V["totals"]]
-_VOTE_LABEL = re.compile(r"(?<![\w-])(?P<label>" + "|".join(f"(?P<{k}>{p})" for k, p in _V["labels"].items())
-                         + r")(?:\s*\((?P<n>\d+)\)\s*[:\-–]?|\s*[:\-–])", re.I)
+_VOTE_LABEL = re.compile(
+    r"(?<![\w-])(?P<label>"
+    + "|".join(f"(?P<{k}>{p})" for k, p in _V["labels"].items())
+    + r")(?:\s*\((?P<n>\d+)\)\s*[:\-–]?|\s*[:\-–])",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def sentences(doc: Document, lo: int, hi: int, minute: int | None) -> list[Sente
     ends = [m for m in re.finditer(r"(?<=[.!?])[”\"']?\s+(?=[A-Z“\"(])", flow)]
     out, begin = [], 0
     for start, end in sorted([(m.start(), m.end()) for m in ends] + [(c - 1, c) for c in cuts]):
-        if start <= begin or (flow[start - 1:start] in ".!?”\"'" and _ABBREV.search(flow[begin:start])):
+        if start <= begin or (flow[start - 1 : start] in ".!?”\"'" and _ABBREV.search(flow[begin:start])):
             continue
         out.append((begin, flow[begin:start].strip()))
         begin = end
@@ -116,9 +123,18 @@ def motions(meeting: MeetingRef, sents: list[Sentence], chair: PersonRef | None)
             continue
         covered = sum(len(p.name) + 12 for p in (prop, sec) if p)
         text = _motion_text(sents, i, covered)
-        tail = " ".join([s.text] + [x.text for x in sents[i + 1:i + 3] if x.minute == s.minute])
-        rec = MotionRecord(meeting, s.minute, len(out) + 1, text, prop, sec, _outcome(s.text) or _outcome(tail),
-                           bool(re.search(_M["unanimous"], tail, re.I)), s.line)
+        tail = " ".join([s.text] + [x.text for x in sents[i + 1 : i + 3] if x.minute == s.minute])
+        rec = MotionRecord(
+            meeting,
+            s.minute,
+            len(out) + 1,
+            text,
+            prop,
+            sec,
+            _outcome(s.text) or _outcome(tail),
+            bool(re.search(_M["unanimous"], tail, re.I)),
+            s.line,
+        )
         out[-1:] = _merge(out[-1], rec) if out else [rec]
     return out
 
@@ -128,12 +144,19 @@ def _surname(ref: PersonRef | None) -> str | None:
 
 
 def _merge(prev: MotionRecord, rec: MotionRecord) -> list[MotionRecord]:
-    """"Councillor A moved the motion." then "Mover: Councillor A  Seconder: Councillor B": one motion."""
+    """ "Councillor A moved the motion." then "Mover: Councillor A  Seconder: Councillor B": one motion."""
     same = prev.minute == rec.minute and _surname(prev.proposer) == _surname(rec.proposer) and rec.proposer
     if not same or (prev.seconder and rec.seconder):
         return [prev, rec]
-    return [replace(rec, ordinal=prev.ordinal, seconder=rec.seconder or prev.seconder, line=prev.line,
-                    text=rec.text if prev.text in rec.text else f"{prev.text} {rec.text}")]
+    return [
+        replace(
+            rec,
+            ordinal=prev.ordinal,
+            seconder=rec.seconder or prev.seconder,
+            line=prev.line,
+            text=rec.text if prev.text in rec.text else f"{prev.text} {rec.text}",
+        )
+    ]
 
 
 def _count(text: str) -> int | None:
@@ -148,10 +171,10 @@ def _roll_call(s: Sentence) -> tuple[dict[str, int | None], list[tuple[str, Pers
     found = list(_VOTE_LABEL.finditer(s.text))
     for m, nxt in zip(found, found[1:] + [None]):
         way = next(k for k in _V["labels"] if m.group(k))
-        part = s.text[m.end():nxt.start() if nxt else len(s.text)].strip(" .;,")
+        part = s.text[m.end() : nxt.start() if nxt else len(s.text)].strip(" .;,")
         tail = re.search(r"\(?(\d+)\)?$", part)
         n = m.group("n") or (tail.group(1) if tail else None)
-        part = part[:tail.start()] if tail else part
+        part = part[: tail.start()] if tail else part
         who = [(way, person(nm, s.line)) for nm, _ in people(part)]
         names += who
         counts[way] = int(n) if n else (len(who) if who or _count(part) is None else _count(part))
@@ -166,8 +189,9 @@ def _totals(text: str) -> dict[str, int | None]:
     return {}
 
 
-def votes(meeting: MeetingRef, sents: list[Sentence], table_votes: list[VoteRecord],
-          motion_list: list[MotionRecord]) -> list[VoteRecord]:
+def votes(
+    meeting: MeetingRef, sents: list[Sentence], table_votes: list[VoteRecord], motion_list: list[MotionRecord]
+) -> list[VoteRecord]:
     """Recorded votes in sentences (roll calls and totals) and vote tables, each on the
     latest motion of its minute."""
     out: list[VoteRecord] = []
@@ -175,20 +199,46 @@ def votes(meeting: MeetingRef, sents: list[Sentence], table_votes: list[VoteReco
         counts, names = _roll_call(s)
         counts = counts or _totals(s.text)
         if counts:
-            out.append(VoteRecord(meeting, s.minute, None, 0, counts.get("for"), counts.get("against"),
-                                  counts.get("abstain"), tuple(names), s.text, s.line))
+            out.append(
+                VoteRecord(
+                    meeting,
+                    s.minute,
+                    None,
+                    0,
+                    counts.get("for"),
+                    counts.get("against"),
+                    counts.get("abstain"),
+                    tuple(names),
+                    s.text,
+                    s.line,
+                )
+            )
     out += table_votes
     done = []
     for i, v in enumerate(sorted(out, key=lambda v: v.line), 1):
         on = [m for m in motion_list if m.minute == v.minute and m.line <= v.line]
-        done.append(VoteRecord(v.meeting, v.minute, on[-1].ordinal if on else None, i, v.votes_for,
-                               v.votes_against, v.abstentions, v.names, v.text, v.line))
+        done.append(
+            VoteRecord(
+                v.meeting,
+                v.minute,
+                on[-1].ordinal if on else None,
+                i,
+                v.votes_for,
+                v.votes_against,
+                v.abstentions,
+                v.names,
+                v.text,
+                v.line,
+            )
+        )
     return done
 
 
 def vote_tables(doc: Document, meeting: MeetingRef, spans: list[tuple[int | None, int, int]]) -> list[VoteRecord]:
     """Tab-separated roll calls: a header row of For / Against / Abstain, names in columns below."""
-    label = re.compile(r"^(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _V["labels"].items()) + r")\s*(?:\(\d+\))?$", re.I)
+    label = re.compile(
+        r"^(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _V["labels"].items()) + r")\s*(?:\(\d+\))?$", re.I
+    )
     rows = doc.numbered()
     out = []
     for k, (n, raw) in enumerate(rows):
@@ -198,15 +248,27 @@ def vote_tables(doc: Document, meeting: MeetingRef, spans: list[tuple[int | None
             continue
         ways = [next(w for w in _V["labels"] if h.group(w)) for h in heads]
         names = []
-        for m, body in rows[k + 1:]:
+        for m, body in rows[k + 1 :]:
             if "\t" not in body:
                 break
             for way, cell in zip(ways, body.split("\t")):
                 names += [(way, person(nm, m)) for nm, _ in people(clean(cell))]
         minute = next((num for num, lo, hi in spans if lo <= n < hi), None)
         tally = {w: sum(1 for x, _ in names if x == w) for w in ways}
-        out.append(VoteRecord(meeting, minute, None, 0, tally.get("for"), tally.get("against"), tally.get("abstain"),
-                              tuple(names), raw.strip(), n))
+        out.append(
+            VoteRecord(
+                meeting,
+                minute,
+                None,
+                0,
+                tally.get("for"),
+                tally.get("against"),
+                tally.get("abstain"),
+                tuple(names),
+                raw.strip(),
+                n,
+            )
+        )
     return out
 
 
@@ -223,6 +285,14 @@ def elections(meeting: MeetingRef, sents: list[Sentence], motion_list: list[Moti
                 elected = pat in _ELECTED or bool(old and old.elected)
                 if old is not None and pat not in _ELECTED:
                     continue
-                found[key] = ElectionRecord(meeting, s.minute, person(m.group("name"), s.line), m.group("role"),
-                                            moved or (old.motion if old else None), elected, s.text, s.line)
+                found[key] = ElectionRecord(
+                    meeting,
+                    s.minute,
+                    person(m.group("name"), s.line),
+                    m.group("role"),
+                    moved or (old.motion if old else None),
+                    elected,
+                    s.text,
+                    s.line,
+                )
     return list(found.values())

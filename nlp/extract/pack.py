@@ -9,6 +9,7 @@ register, work programme). Each part runs to the line before the next one, less
 trailing blank lines and page furniture ("This page is intentionally left blank").
 Each part gets a title, an issued date and a short unique key (`nlp.extract.part_titles`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,7 @@ _CONTACT, _LABEL = rx("contact_headings"), rx("appendix_label")
 
 @dataclass(frozen=True)
 class Start:
-    index: int        # 0-based index into the pack's lines
+    index: int  # 0-based index into the pack's lines
     doc_type: str
 
 
@@ -53,7 +54,7 @@ def _back(lines: list[str], i: int, ok) -> int:
 
 
 def _confirmed_report(lines: list[str], i: int) -> bool:
-    window = [clean(line) for line in lines[i + 1:i + 14]]
+    window = [clean(line) for line in lines[i + 1 : i + 14]]
     return all(any(p.match(w) for w in window) for p in _CONFIRM)
 
 
@@ -132,8 +133,18 @@ def split_parts(doc: Document) -> list[Document]:
     parts = []
     for (kind, lo, hi), meta in zip(found, describe(doc, found)):
         sub = tuple(lines[lo:hi])
-        parts.append(replace(
-            doc, key=meta["key"], doc_type=kind, title=meta["title"], issued=meta["issued"],
-            period=meta["period"], sha256=hashlib.sha256("\n".join(sub).encode()).hexdigest(),
-            line_start=doc.line_start + lo, lines=sub, part_of=doc.key))
+        parts.append(
+            replace(
+                doc,
+                key=meta["key"],
+                doc_type=kind,
+                title=meta["title"],
+                issued=meta["issued"],
+                period=meta["period"],
+                sha256=hashlib.sha256("\n".join(sub).encode()).hexdigest(),
+                line_start=doc.line_start + lo,
+                lines=sub,
+                part_of=doc.key,
+            )
+        )
     return parts

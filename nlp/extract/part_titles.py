@@ -5,6 +5,7 @@ record, a report or record of decision after its Subject field, an appendix afte
 title block cut at the words naming its kind. Each part's key is
 <body acronym>-<meeting date>-<agenda item code>-<kind>, unique within the pack.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ def _appendix_title(lines: list[str]) -> str:
     if kws:
         end = title.lower().index(kws[0]) + len(kws[0])
         m = re.match(r"\s*(?:(?:19|20)\d\d\s*[-/–]\s*\d\d|(?:19|20)\d\d)?", title[end:])
-        title = title[:end + m.end()]
+        title = title[: end + m.end()]
     return tidy_title(title)
 
 
@@ -71,8 +72,12 @@ def _meta(kind: str, lines: list[str], pack: Document, parent: dict | None) -> d
     if kind == "Minutes":
         m = minutes_heading(lines).meeting
         when = f" of {m.date.day} {m.date.strftime('%B %Y')}" if m.date else ""
-        return dict(title=f"Minutes of the {m.body} meeting{when}", issued=m.date, period=None,
-                    stem=f"minutes-{acronym(m.body)}-{m.date or ''}")
+        return dict(
+            title=f"Minutes of the {m.body} meeting{when}",
+            issued=m.date,
+            period=None,
+            stem=f"minutes-{acronym(m.body)}-{m.date or ''}",
+        )
     fields = header_fields(lines)
     subject = tidy_title(fields.get("subject", ("", 0))[0]).rstrip(".") or "Untitled"
     if kind == "Report":
@@ -84,15 +89,16 @@ def _meta(kind: str, lines: list[str], pack: Document, parent: dict | None) -> d
         title = "Record of decision" + (f" {number}" if number else "") + f": {subject}"
         return dict(title=title, issued=issued, period=None, stem="decision")
     title = _appendix_title(lines)
-    return dict(title=title, issued=_issued(lines) or issued, period=_part_period(title, lines),
-                stem=RULES["part_slugs"][kind])
+    return dict(
+        title=title, issued=_issued(lines) or issued, period=_part_period(title, lines), stem=RULES["part_slugs"][kind]
+    )
 
 
 def _pack_stem(pack: Document, found: list[tuple[str, int, int]]) -> str:
     """<body acronym>-<meeting date>, from the pack's agenda (else its title)."""
     body, when = re.sub(r"\s+agenda(\s+pack)?\b.*$", "", pack.title, flags=re.I), pack.issued
     if found and found[0][0] == "Agenda":
-        m = agenda_meeting(list(pack.lines[found[0][1]:found[0][2]])).meeting
+        m = agenda_meeting(list(pack.lines[found[0][1] : found[0][2]])).meeting
         body, when = m.body, m.date or when
     return "-".join(x for x in (acronym(body)[:12], when.isoformat() if when else "") if x) or "pack"
 

@@ -6,6 +6,7 @@ headers; blank Lead Member / Outcome Summary cells inherit from the row above; f
 defined in the header ("CP = Council Plan") are taken off the label; "(i) … (ii) …"
 labels give sub-measures; every value in every value cell becomes an observation.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,17 +25,17 @@ APPLIES_TO = {"PortfolioPlan"}
 class PlanMeasure:
     """One measure row of a plan (or one sub-measure of a row)."""
 
-    number: int                      # row number within the plan, from 1
+    number: int  # row number within the plan, from 1
     label: str
     line: int
-    sub: str | None = None           # "i", "ii" for a sub-measure of row `number`
-    note: str | None = None          # italic explanation under the label
-    flags: tuple[str, ...] = ()      # long names of flags: ("Council Plan",)
+    sub: str | None = None  # "i", "ii" for a sub-measure of row `number`
+    note: str | None = None  # italic explanation under the label
+    flags: tuple[str, ...] = ()  # long names of flags: ("Council Plan",)
     lead_member: PersonRef | None = None
-    priority: str | None = None      # the priority-outcome header row above it
-    summary: str | None = None       # outcome summary, reference to delivery outcomes removed
-    outcomes: tuple[int, ...] = ()   # delivery outcome numbers
-    section: str | None = None       # contents section the table sits in
+    priority: str | None = None  # the priority-outcome header row above it
+    summary: str | None = None  # outcome summary, reference to delivery outcomes removed
+    outcomes: tuple[int, ...] = ()  # delivery outcome numbers
+    section: str | None = None  # contents section the table sits in
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,10 @@ class MeasureObservation:
 
     measure: int
     sub: str | None
-    cell: str                        # "line/column" of the cell
-    index: int                       # position of the value within its cell, from 0
+    cell: str  # "line/column" of the cell
+    index: int  # position of the value within its cell, from 0
     line: int
-    column: str                      # column header
+    column: str  # column header
     value: Value
 
 
@@ -66,9 +67,9 @@ def clean_label(raw: str, flags: dict[str, str]) -> tuple[str, str | None, tuple
     abbrev = "|".join(map(re.escape, flags))
     flag_rx = re.compile(rf"\s*\(?\b({abbrev})\b\)?(?=\s*(?:\(|$))")
     found: list[str] = []
-    while (m := flag_rx.search(text)):
+    while m := flag_rx.search(text):
         found.append(flags[m.group(1)])
-        text = (text[:m.start()] + text[m.end():]).strip()
+        text = (text[: m.start()] + text[m.end() :]).strip()
     return squash(text), note, tuple(dict.fromkeys(found))
 
 
@@ -89,8 +90,9 @@ def _summaries(table: Table, col: int | None) -> list[str]:
     """Outcome summaries per row: split summaries joined, blank cells filled from above."""
     if col is None:
         return [""] * len(table.rows)
-    cells = join_split([r.cell(col) for r in table.rows],
-                       lambda prev, cur: not outcome_refs(prev)[0] and _only_reference(cur))
+    cells = join_split(
+        [r.cell(col) for r in table.rows], lambda prev, cur: not outcome_refs(prev)[0] and _only_reference(cur)
+    )
     out, last = [], ""
     for row, text in zip(table.rows, cells):
         last = text or last
@@ -139,8 +141,14 @@ class _Plan:
         head, subs = split_subitems(label)
         outcomes, summary = outcome_refs(ctx["summary"])
         lead = PersonRef(ctx["lead"], line) if ctx["lead"] else None
-        common = dict(flags=found, lead_member=lead, priority=ctx["priority"], summary=summary or None,
-                      outcomes=outcomes, section=ctx["section"])
+        common = dict(
+            flags=found,
+            lead_member=lead,
+            priority=ctx["priority"],
+            summary=summary or None,
+            outcomes=outcomes,
+            section=ctx["section"],
+        )
         self.records.append(PlanMeasure(n, head if subs else label, line, note=note, **common))
         self.records += [PlanMeasure(n, text, line, sub=s, **common) for s, text in subs]
         unit = first_match(label, "label_units")

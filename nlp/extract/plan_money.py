@@ -7,6 +7,7 @@ programmes give a scheme total, previous years and per-year amounts, with footno
 markers ("**" rolling programme). Procurement forward plans give service, contract and
 start dates.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,15 +29,15 @@ APPLIES_TO = {"PortfolioPlan"}
 class Amount:
     """One money cell (or one kind of it)."""
 
-    cell: str                    # "line/column"
+    cell: str  # "line/column"
     line: int
-    column: str                  # column header ("2020/21 Net", "Total for Scheme")
-    text: str                    # verbatim cell text
-    kind: str                    # Gross, Income, Net, GovernmentGrants, ...
-    unit: str                    # GBPThousands, GBP
+    column: str  # column header ("2020/21 Net", "Total for Scheme")
+    text: str  # verbatim cell text
+    kind: str  # Gross, Income, Net, GovernmentGrants, ...
+    unit: str  # GBPThousands, GBP
     number: Decimal | None = None
     period: Period | None = None
-    status: str | None = None    # footnote meaning of a marker ("Rolling programme: …"), "n/a"
+    status: str | None = None  # footnote meaning of a marker ("Rolling programme: …"), "n/a"
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,9 @@ class BudgetLine:
     number: int
     label: str
     line: int
-    table: str                   # caption or heading of its table
-    group: str | None = None     # group row above ("Adult Social Care")
-    total: bool = False          # a total or subtotal line
+    table: str  # caption or heading of its table
+    group: str | None = None  # group row above ("Adult Social Care")
+    total: bool = False  # a total or subtotal line
     amounts: tuple[Amount, ...] = ()
 
 
@@ -128,8 +129,17 @@ class _Money:
             label = row.cell(label_col)
             kinds = [c.kind or first_match(t.caption, "kinds") or "Budget" for c in cols]
             amounts = tuple(a for c, k in zip(cols, kinds) if (a := _amount(row, c, k, unit, notes)))
-            self.records.append(BudgetLine(self.next_number(BudgetLine), label, row.line, t.caption or t.heading,
-                                           group, _is_total(label), amounts))
+            self.records.append(
+                BudgetLine(
+                    self.next_number(BudgetLine),
+                    label,
+                    row.line,
+                    t.caption or t.heading,
+                    group,
+                    _is_total(label),
+                    amounts,
+                )
+            )
 
     def revenue_by_kind(self, t: Table) -> None:
         """One budget line per table (its heading or section); one kind per row."""
@@ -139,21 +149,28 @@ class _Money:
         for row in t.rows:
             kind = first_match(row.cell(0), "kinds") or "Budget"
             amounts += [a for c in t.period_columns() if (a := _amount(row, c, kind, unit, notes))]
-        self.records.append(BudgetLine(self.next_number(BudgetLine), subject, t.line_start, t.caption or subject,
-                                       None, False, tuple(amounts)))
+        self.records.append(
+            BudgetLine(
+                self.next_number(BudgetLine), subject, t.line_start, t.caption or subject, None, False, tuple(amounts)
+            )
+        )
 
     def capital(self, t: Table) -> None:
         """One project per scheme; a Gross row followed by a Net row is one scheme."""
         unit, notes = _unit(t), footnotes(t)
         cols = [c for c in t.columns if c.period or c.role in ("total", "previous")]
         for s in _schemes(t, notes):
-            amounts = tuple(a for row, kinds in s["parts"] for c in cols for k in kinds
-                            if (a := _amount(row, c, k, unit, notes)))
+            amounts = tuple(
+                a for row, kinds in s["parts"] for c in cols for k in kinds if (a := _amount(row, c, k, unit, notes))
+            )
             if all(a.number in (None, 0) and a.status is None for a in amounts):
                 continue  # an empty row ("No projects", all "-")
             lead = PersonRef(s["lead"], s["line"]) if s["lead"] else None
-            self.records.append(CapitalProject(self.next_number(CapitalProject), s["label"], s["line"],
-                                               s["desc"] or None, lead, s["note"], amounts))
+            self.records.append(
+                CapitalProject(
+                    self.next_number(CapitalProject), s["label"], s["line"], s["desc"] or None, lead, s["note"], amounts
+                )
+            )
 
     def procurement(self, t: Table) -> None:
         cols = {r: t.role(r) for r in ("service", "contract", "procurement_start", "contract_start", "value", "route")}
@@ -161,11 +178,21 @@ class _Money:
             get = {r: (row.cell(c.index) if c else "") for r, c in cols.items()}
             if not get["contract"]:
                 continue
-            self.records.append(Procurement(
-                self.next_number(Procurement), row.line, get["service"], get["contract"],
-                cell_date(get["procurement_start"]), get["procurement_start"] or None,
-                cell_date(get["contract_start"]), get["contract_start"] or None,
-                get["value"] or None, parse_amount(get["value"]) if get["value"] else None, get["route"] or None))
+            self.records.append(
+                Procurement(
+                    self.next_number(Procurement),
+                    row.line,
+                    get["service"],
+                    get["contract"],
+                    cell_date(get["procurement_start"]),
+                    get["procurement_start"] or None,
+                    cell_date(get["contract_start"]),
+                    get["contract_start"] or None,
+                    get["value"] or None,
+                    parse_amount(get["value"]) if get["value"] else None,
+                    get["route"] or None,
+                )
+            )
 
 
 def _basis_column(t: Table) -> int | None:
@@ -193,8 +220,16 @@ def _schemes(t: Table, notes: dict[str, str]) -> list[dict]:
             s["label"], s["desc"] = f"{s['label']} {label}".strip(), f"{s['desc']} {text}".strip()
             s["parts"].append((row, kinds))
         elif label:
-            out.append(dict(label=label, desc=text, lead=lead, line=row.line, parts=[(row, kinds)],
-                            note=notes.get(marker.group(0)) if marker else None))
+            out.append(
+                dict(
+                    label=label,
+                    desc=text,
+                    lead=lead,
+                    line=row.line,
+                    parts=[(row, kinds)],
+                    note=notes.get(marker.group(0)) if marker else None,
+                )
+            )
         prev_kinds = kinds
     return out
 

@@ -11,6 +11,7 @@ Finds, from the plan's own layout rather than its exact words:
 - operating principles: "Name: text" items under an "Operating Principles" heading.
 Role prefixes, honorifics and heading patterns live in `nlp/data/plan_outline.json`.
 """
+
 from __future__ import annotations
 
 import json
@@ -92,7 +93,7 @@ def is_heading(text: str) -> bool:
 
 
 def sentence_case(label: str) -> str:
-    """"Driving Sustainable Economic Growth" -> "Driving sustainable economic growth";
+    """ "Driving Sustainable Economic Growth" -> "Driving sustainable economic growth";
     a label already in sentence case only gets its first letter raised."""
     words = label.split()
     long_words = [w for w in words if len(w) > 3]
@@ -117,9 +118,11 @@ def _role_start() -> re.Pattern:
 
 @cache
 def _person_line() -> re.Pattern:
-    """"Councillor Sylvia Tidy" or "Councillor Bill Bentley Lead Member for …" (role optional)."""
+    """ "Councillor Sylvia Tidy" or "Councillor Bill Bentley Lead Member for …" (role optional)."""
     honor = "|".join(re.escape(h) for h in sorted(rules()["honorifics"], key=len, reverse=True))
-    return re.compile(rf"^(?:(?P<honor>{honor})\s+)?(?P<name>{_NAME}?)\s*,?(?:\s+(?P<role>{_role_start().pattern}.*))?$")
+    return re.compile(
+        rf"^(?:(?P<honor>{honor})\s+)?(?P<name>{_NAME}?)\s*,?(?:\s+(?P<role>{_role_start().pattern}.*))?$"
+    )
 
 
 def _is_name(name: str, honorific: bool) -> bool:
@@ -174,8 +177,9 @@ def role_holdings(lines: list[tuple[int, str, str]]) -> list[RoleHolding]:
         hit = _holder_at(lines, i)
         if hit:
             name, role, end = hit
-            found.append(RoleHolding(PersonRef(name, n), role, _responsibilities(lines, end), n,
-                                     bool(officer.match(role))))
+            found.append(
+                RoleHolding(PersonRef(name, n), role, _responsibilities(lines, end), n, bool(officer.match(role)))
+            )
     return found
 
 
@@ -188,12 +192,12 @@ def _listed_priorities(lines: list[tuple[int, str, str]]) -> list[tuple[str, int
         m = intro.search(text)
         if not m:
             continue
-        rest = text[m.end():].strip()
+        rest = text[m.end() :].strip()
         if rest:
             items = re.split(r"\s*;\s*", rest.split(". ")[0].rstrip("."))
             found += [(it, n) for it in items if it] if len(items) > 1 else []
             continue
-        for n2, raw2, text2 in lines[i + 1:]:
+        for n2, raw2, text2 in lines[i + 1 :]:
             if not _BULLET.match(raw2):
                 break
             found.append((text2, n2))
@@ -237,12 +241,12 @@ def delivery_outcomes(lines: list[tuple[int, str, str]]) -> list[DeliveryOutcome
 
 # -- operating principles -----------------------------------------------------------------
 def operating_principles(lines: list[tuple[int, str, str]]) -> list[OperatingPrinciple]:
-    """"Name: text" items under the first "Operating Principles" heading."""
+    """ "Name: text" items under the first "Operating Principles" heading."""
     heading = re.compile(rules()["principles_heading"], re.I)
     item = re.compile(rules()["principle_item"])
     start = next((i for i, (_n, _r, t) in enumerate(lines) if heading.match(t)), None)
     found: list[OperatingPrinciple] = []
-    for n, _raw, text in lines[start + 1:] if start is not None else []:
+    for n, _raw, text in lines[start + 1 :] if start is not None else []:
         m = item.match(text)
         if m and len(m.group("name").split()) <= 6:
             found.append(OperatingPrinciple(m.group("name").strip(), m.group("text").strip(), n))

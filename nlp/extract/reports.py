@@ -6,6 +6,7 @@ A report opens with labelled fields ("From:", "To:", "Subject:", "Decision No:",
 decision:". A field's value runs from its label to the next label, heading or
 numbered section, over blank lines; recommendations split into their (i), (ii) items.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,15 +21,31 @@ _LABEL = re.compile(r"^\s*(?:[-•]\s*)?(?:\d+(?:\.\d+)*\.?\s*)?\**\s*([A-Z][A-Z
 _SECTION = re.compile(r"^\s*(#|\d+(\.\d+)*\.?\s+\S|\**\d+(\.\d+)*\.?\s)")
 _ITEM = re.compile(r"^\s*(?:[-•]\s*)?\(?([ivx]{1,4}|[a-h]|\d{1,2})\)\s+(.*)$", re.I)
 _FIELD_NAMES = {
-    "from": "from", "to": "to", "date": "date", "subject": "subject", "classification": "classification",
-    "decision no": "decision no", "decision number": "decision no", "key decision": "key decision",
-    "summary": "summary", "recommendation": "recommendations", "recommendations": "recommendations",
-    "recommendation(s)": "recommendations", "decision to be taken by": "decision maker",
-    "decision": "decision", "reason(s) for decision": "reasons", "reasons for decision": "reasons",
-    "previous pathway": "past pathway", "past pathway": "past pathway", "previous pathway of paper": "past pathway",
-    "past pathway of paper": "past pathway", "future pathway": "future pathway",
-    "future pathway of paper": "future pathway", "electoral division": "electoral division",
-    "electoral divisions": "electoral division", "any alternatives considered": "alternatives",
+    "from": "from",
+    "to": "to",
+    "date": "date",
+    "subject": "subject",
+    "classification": "classification",
+    "decision no": "decision no",
+    "decision number": "decision no",
+    "key decision": "key decision",
+    "summary": "summary",
+    "recommendation": "recommendations",
+    "recommendations": "recommendations",
+    "recommendation(s)": "recommendations",
+    "decision to be taken by": "decision maker",
+    "decision": "decision",
+    "reason(s) for decision": "reasons",
+    "reasons for decision": "reasons",
+    "previous pathway": "past pathway",
+    "past pathway": "past pathway",
+    "previous pathway of paper": "past pathway",
+    "past pathway of paper": "past pathway",
+    "future pathway": "future pathway",
+    "future pathway of paper": "future pathway",
+    "electoral division": "electoral division",
+    "electoral divisions": "electoral division",
+    "any alternatives considered": "alternatives",
     "cabinet committee recommendations and other consultation": "consultation",
 }
 _HEAD_LINES = 80
@@ -64,8 +81,13 @@ def header_fields(lines: list[str], start: int = 0) -> dict[str, tuple[str, int]
             continue
         name, rest = found
         value, j = [clean(rest)], i + 1
-        while j < len(head) and j - i <= 14 and not _label(head[j]) and not _SECTION.match(head[j]) \
-                and not (any(value) and _bold_only(head[j])):
+        while (
+            j < len(head)
+            and j - i <= 14
+            and not _label(head[j])
+            and not _SECTION.match(head[j])
+            and not (any(value) and _bold_only(head[j]))
+        ):
             value.append(clean(head[j]))
             j += 1
         if name not in out:
@@ -77,9 +99,10 @@ def header_fields(lines: list[str], start: int = 0) -> dict[str, tuple[str, int]
 @dataclass(frozen=True)
 class ReportRecord:
     """The labelled head of a report or a record of decision."""
-    kind: str                                  # Report | DecisionRecord
-    fields: tuple[tuple[str, str, int], ...]   # (field name, value, absolute line)
-    authors: tuple[tuple[PersonRef, str | None], ...]   # (person, role as written)
+
+    kind: str  # Report | DecisionRecord
+    fields: tuple[tuple[str, str, int], ...]  # (field name, value, absolute line)
+    authors: tuple[tuple[PersonRef, str | None], ...]  # (person, role as written)
     line: int
 
 
@@ -94,7 +117,9 @@ _ROMAN_ITEM = re.compile(r"(?:^|\s)[-–]?\s*\(?(i{1,3}|iv|vi{0,3}|ix|x)\)\s+")
 _PERSON = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}$")
 
 
-def _authors(lines: list[str], fields: dict[str, tuple[str, int]], line_start: int) -> list[tuple[PersonRef, str | None]]:
+def _authors(
+    lines: list[str], fields: dict[str, tuple[str, int]], line_start: int
+) -> list[tuple[PersonRef, str | None]]:
     """'Name, Role' lines of the From: field (and the decision maker, when a person)."""
     if "from" not in fields:
         return []
@@ -117,10 +142,10 @@ def recommendations(value: str, line: int) -> list[RecommendationRecord]:
     marks = list(_ROMAN_ITEM.finditer(value))
     if len(marks) < 2:
         return [RecommendationRecord(1, value, line)] if value else []
-    stem = value[:marks[0].start()].strip()
+    stem = value[: marks[0].start()].strip()
     out = []
     for n, (m, nxt) in enumerate(zip(marks, marks[1:] + [None]), 1):
-        text = value[m.end():nxt.start() if nxt else len(value)].strip(" -–;")
+        text = value[m.end() : nxt.start() if nxt else len(value)].strip(" -–;")
         out.append(RecommendationRecord(n, f"{stem} {text}".strip() if stem else text, line))
     return out
 
@@ -131,7 +156,11 @@ def extract(doc: Document) -> list[object]:
     fields = header_fields(lines)
     if not fields:
         return []
-    rec = ReportRecord(doc.doc_type, tuple((k, v, doc.line_start + i) for k, (v, i) in fields.items()),
-                       tuple(_authors(lines, fields, doc.line_start)), doc.line_start)
+    rec = ReportRecord(
+        doc.doc_type,
+        tuple((k, v, doc.line_start + i) for k, (v, i) in fields.items()),
+        tuple(_authors(lines, fields, doc.line_start)),
+        doc.line_start,
+    )
     value, i = fields.get("recommendations", ("", 0))
     return [rec, *recommendations(value, doc.line_start + i)]

@@ -6,6 +6,7 @@ target residual ones) over its values, then "Control Title / Control Owner" and
 "Action Title / Action Owner / Planned Completion Date" tables that may continue over a
 page break with a different column layout. Labels and scales: `nlp/data/performance.json`.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,7 @@ class Party:
 class RiskStep:
     """A control in place, or an action planned, with its owner(s) and due date."""
 
-    kind: str                      # control | action
+    kind: str  # control | action
     text: str
     line: int
     owner_text: str = ""
@@ -55,7 +56,7 @@ class Risk:
 
     id: str
     line: int
-    fields: dict = field(default_factory=dict, compare=False)   # cause, event, consequence, owner, …
+    fields: dict = field(default_factory=dict, compare=False)  # cause, event, consequence, owner, …
     steps: tuple[RiskStep, ...] = ()
 
     def get(self, name: str) -> str | None:
@@ -101,7 +102,7 @@ def parties(text: str, line: int) -> tuple[Party, ...]:
                 break
             name.append(w)
         if 2 <= len(name) <= 3:
-            role = part[len(" ".join(name)):].strip(" ,") or None
+            role = part[len(" ".join(name)) :].strip(" ,") or None
             out.append(Party(PersonRef(" ".join(name), line), role))
     return tuple(out)
 
@@ -112,7 +113,7 @@ def _cells(line: str) -> list[tuple[str, str | None, str]]:
     for raw in line.split("\t"):
         text = squash(TAG.sub(" ", raw).replace("**", ""))
         hit = next(((key, name) for key, name in _LABELS if text.lower().startswith(key)), None)
-        out.append((text, hit[1] if hit else None, text[len(hit[0]):].strip(" :") if hit else ""))
+        out.append((text, hit[1] if hit else None, text[len(hit[0]) :].strip(" :") if hit else ""))
     return out
 
 
@@ -164,7 +165,7 @@ def extract(doc: Document) -> list[object]:
         cells = _cells(line)
         if any(f == "id" for _, f, _ in cells):
             cur = {"line": n, "fields": {}, "steps": [], "columns": {}, "mode": "head"}
-            risks.append(cur)   # type: ignore[arg-type]
+            risks.append(cur)  # type: ignore[arg-type]
         if cur is None or cur["mode"] == "off":
             continue
         _line(cur, n, cells)
@@ -184,7 +185,7 @@ def _line(cur: dict, n: int, cells: list[tuple[str, str | None, str]]) -> None:
             else:
                 cur["columns"][j] = f
         values = [(j, t) for j, (t, f, v) in enumerate(cells) if not f and t]
-        for j, t in values:   # "Risk ID | SCHW 01 | Risk Title | …": a value follows its label
+        for j, t in values:  # "Risk ID | SCHW 01 | Risk Title | …": a value follows its label
             prev = next((f for i, f, v in reversed(labels) if i < j and not v), None)
             if prev in ("id", "title"):
                 fields.setdefault(prev, t)

@@ -6,6 +6,7 @@ month line above it ("Jan 2016"); per-indicator pages add a transposed trend tab
 ("17 indicators rated as Green, …") is kept so the counts can be checked against rows.
 Reports apply only when they present performance (KPI tables of a performance report).
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ are the bullet list introduced by a sentence naming them; table rows are items. 
 damage is flagged per item by `garbled`: non-Latin letters, stray bullet runs with word
 fragments, or words unknown to an English lexicon (the spaCy model's string store).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -31,7 +32,7 @@ class Cover:
     """Who the report is to, from and about."""
 
     committee: str | None
-    author: str | None             # "By:" as written, usually a post ("Chief Executive")
+    author: str | None  # "By:" as written, usually a post ("Chief Executive")
     title: str | None
     purpose: str | None
     line: int
@@ -43,7 +44,7 @@ class Contact:
 
     person: PersonRef
     role: str | None
-    relation: str                  # contact | signatory
+    relation: str  # contact | signatory
     phone: str | None = None
 
 
@@ -64,7 +65,7 @@ class Recommendation:
 class Item:
     """A table row of the report, verbatim, flagged when OCR damage is likely."""
 
-    number: str | None             # roman numeral "(viii)" when legible
+    number: str | None  # roman numeral "(viii)" when legible
     text: str
     table: str
     line: int
@@ -105,8 +106,13 @@ def cover(doc: Document) -> Cover:
         if "\t" in line:
             key, _, value = line.partition("\t")
             fields[_plain(key).rstrip(":").lower()] = _plain(value)
-    return Cover(fields.get("report to"), fields.get("by"), fields.get("title of report"),
-                 fields.get("purpose of report"), doc.line_start)
+    return Cover(
+        fields.get("report to"),
+        fields.get("by"),
+        fields.get("title of report"),
+        fields.get("purpose of report"),
+        doc.line_start,
+    )
 
 
 def contacts(doc: Document, author: str | None) -> list[Contact]:
@@ -116,10 +122,16 @@ def contacts(doc: Document, author: str | None) -> list[Contact]:
         text = _plain(line)
         m = re.search(r"contact officers?:\s*([A-Z][a-z]+(?: [A-Z][a-z]+){1,2}),?\s*([^(]*)", text, re.I)
         if m:
-            near = " ".join(_plain(l) for _, l in lines[i:i + 4])
+            near = " ".join(_plain(l) for _, l in lines[i : i + 4])
             phone = _PHONE.search(near)
-            out.append(Contact(PersonRef(m.group(1), n), m.group(2).strip() or None, "contact",
-                               phone.group(0).strip("()") if phone else None))
+            out.append(
+                Contact(
+                    PersonRef(m.group(1), n),
+                    m.group(2).strip() or None,
+                    "contact",
+                    phone.group(0).strip("()") if phone else None,
+                )
+            )
         s = re.fullmatch(r"([A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){1,2}) ([A-Z][a-z].*)", text)
         if s and (author is None or s.group(2).lower() == author.lower()):
             out.append(Contact(PersonRef(s.group(1).title(), n), s.group(2), "signatory"))

@@ -5,6 +5,7 @@ later rows name an agenda section in the first cell ("D – Performance Monitori
 and list items in the second (bullets, often as HTML list items). Dates listed under
 "NEXT MEETINGS" are planned meetings with no items yet.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ _ITEM_SPLIT = re.compile(r"</li>|<br\s*/?>|(?:^|\s)[•▪]\s", re.I)
 class PlannedMeetingRecord:
     meeting: MeetingRef
     line: int
-    uncertain: bool = False      # date out of sequence (e.g. a year misprinted)
+    uncertain: bool = False  # date out of sequence (e.g. a year misprinted)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ as tab-separated rows (italic runs in cells kept as `<i>…</i>`), so segmenting
 interpretation and extraction are shared unchanged. Paged formats also say where each
 line is printed (page, and line on that page), so a passage can be cited as "p. 4, lines 12–18".
 """
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,7 @@ DOCX_SUFFIXES = {".docx", ".docm"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 SUFFIXES = PDF_SUFFIXES | DOCX_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # old binary Office files (.doc, .xls)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.doc, .xls)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Converted:
 def format_of(raw: bytes, suffix: str, name: str) -> str:
     """'pdf', 'docx', 'html' or 'text': what the bytes are, the extension deciding only where they are silent."""
     head = raw[:1024]
-    if head.startswith(b"%PDF-") or (suffix in PDF_SUFFIXES and b"%PDF-" in head):   # a PDF may have junk before
+    if head.startswith(b"%PDF-") or (suffix in PDF_SUFFIXES and b"%PDF-" in head):  # a PDF may have junk before
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(raw, name)
@@ -62,7 +63,9 @@ def _zip_kind(raw: bytes, name: str) -> str:
         raise ReadError(name, f"corrupt ZIP package ({e})") from None
     if "word/document.xml" in names:
         return "docx"
-    raise ReadError(name, "a ZIP package that is not a Word document (.xlsx, .pptx, .odt, ...): save it as .docx or PDF")
+    raise ReadError(
+        name, "a ZIP package that is not a Word document (.xlsx, .pptx, .odt, ...): save it as .docx or PDF"
+    )
 
 
 def _looks_html(head: bytes) -> bool:
@@ -75,13 +78,17 @@ def convert(raw: bytes, name: str, suffix: str) -> Converted:
     kind = format_of(raw, suffix, name)
     if kind == "pdf":
         from nlp.formats.pdf import read_pdf
+
         return read_pdf(raw, name)
     if kind == "docx":
         from nlp.formats.docx import read_docx
+
         return read_docx(raw, name)
     from nlp.formats.text import decode
+
     text, warnings = decode(raw, name)
     if kind == "html":
         from nlp.formats.html import html_to_text
+
         text = html_to_text(text)
     return Converted(tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), (), tuple(warnings))

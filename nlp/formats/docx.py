@@ -6,6 +6,7 @@ so headings, paragraphs and tables keep their sequence. Word's automatic numberi
 A merged cell keeps its text in its first grid column and row, the others are blank,
 as in the text tables the pipeline reads. Word has no fixed pages: none are given.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,8 @@ from nlp.errors import ReadError
 from nlp.formats import Converted
 from nlp.text import squash
 
-MAX_UNPACKED = 500 * 1024 * 1024   # a package that inflates beyond this is refused (a ZIP bomb)
-ITEM_CHARS = 200                    # a numbered paragraph up to this long is a list item, kept with its neighbours
+MAX_UNPACKED = 500 * 1024 * 1024  # a package that inflates beyond this is refused (a ZIP bomb)
+ITEM_CHARS = 200  # a numbered paragraph up to this long is a list item, kept with its neighbours
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -26,7 +27,7 @@ def read_docx(raw: bytes, name: str) -> Converted:
     """A Word document's text lines; ReadError naming the file when it cannot be read."""
     document = _open(raw, name)
     numbering = Numbering(document)
-    blocks: list[tuple[str, bool]] = []   # (text, tight): tight lines (list items) need no blank line between
+    blocks: list[tuple[str, bool]] = []  # (text, tight): tight lines (list items) need no blank line between
     for el in _body_elements(document.element.body):
         if el.tag == _W + "tbl":
             blocks += [(row, True) for row in _table_rows(el, document)] + [("", False)]
@@ -39,6 +40,7 @@ def read_docx(raw: bytes, name: str) -> Converted:
 
 def _open(raw: bytes, name: str):
     import docx
+
     try:
         if sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(raw)).infolist()) > MAX_UNPACKED:
             raise ReadError(name, f"the Word package unpacks to more than {MAX_UNPACKED // 2**20} MB")
@@ -90,6 +92,7 @@ def _runs_text(p, italics: bool = False) -> str:
 def _paragraph_line(el, document, numbering: Numbering) -> tuple[str, bool] | None:
     """(line, tight) of one paragraph: '# ' headings, numbered or bulleted items, tabs kept as cell breaks."""
     from docx.text.paragraph import Paragraph
+
     p = Paragraph(el, document)
     text = re.sub(r"\t+", "\t", re.sub(r"[ \u00a0]+", " ", _runs_text(p))).strip()
     if not text:
@@ -100,7 +103,7 @@ def _paragraph_line(el, document, numbering: Numbering) -> tuple[str, bool] | No
     if level:
         number = f"{label} " if label and label != "-" else ""
         return "#" * level + " " + number + text.replace("\t", " "), False
-    if label is not None:   # items of a list are tight; a long numbered paragraph stands apart
+    if label is not None:  # items of a list are tight; a long numbered paragraph stands apart
         return f"{label} {text}".strip(), label == "-" or len(text) <= ITEM_CHARS
     return text, False
 
@@ -112,14 +115,18 @@ def _heading_level(style: str, el) -> int:
     if style.lower() == "title":
         return 1
     outline = el.find(f"{_W}pPr/{_W}outlineLvl")
-    return int(outline.get(_W + "val")) + 1 if outline is not None and outline.get(_W + "val", "9").isdigit() \
-        and int(outline.get(_W + "val")) < 6 else 0
+    return (
+        int(outline.get(_W + "val")) + 1
+        if outline is not None and outline.get(_W + "val", "9").isdigit() and int(outline.get(_W + "val")) < 6
+        else 0
+    )
 
 
 # -- tables -------------------------------------------------------------------------------
 def _cell_text(tc, document) -> str:
     """A cell's paragraphs (and nested tables) as one line, italics kept."""
     from docx.text.paragraph import Paragraph
+
     parts = [_runs_text(Paragraph(p, document), italics=True) for p in tc.iter(_W + "p")]
     return squash(" ".join(parts))
 
@@ -142,7 +149,7 @@ class Numbering:
     """Rebuilds the labels of Word's automatic numbering: "1.", "2.3", "(a)"; bullets become "-"."""
 
     def __init__(self, document):
-        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}   # numId -> ilvl -> (format, text, start)
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (format, text, start)
         self.counters: dict[str, list[int]] = {}
         try:
             root = document.part.numbering_part.element
@@ -164,8 +171,11 @@ class Numbering:
     def _levels(abstract) -> dict[int, tuple[str, str, int]]:
         out = {}
         for lvl in abstract.findall(_W + "lvl"):
-            out[int(lvl.get(_W + "ilvl", "0"))] = (_val(lvl, "numFmt", "decimal"), _val(lvl, "lvlText", ""),
-                                                   int(_val(lvl, "start", "1")))
+            out[int(lvl.get(_W + "ilvl", "0"))] = (
+                _val(lvl, "numFmt", "decimal"),
+                _val(lvl, "lvlText", ""),
+                int(_val(lvl, "start", "1")),
+            )
         return out
 
     def label(self, el, p) -> str | None:
@@ -181,8 +191,11 @@ class Numbering:
         counts[ilvl] += 1
         for deeper in range(ilvl + 1, 9):
             counts[deeper] = levels[deeper][2] - 1 if deeper in levels else 0
-        return re.sub(r"%(\d)", lambda m: _format(counts[int(m.group(1)) - 1], levels.get(int(m.group(1)) - 1,
-                                                                                          ("decimal",))[0]), text)
+        return re.sub(
+            r"%(\d)",
+            lambda m: _format(counts[int(m.group(1)) - 1], levels.get(int(m.group(1)) - 1, ("decimal",))[0]),
+            text,
+        )
 
     @staticmethod
     def _num_pr(el, p) -> tuple[str | None, int]:
@@ -213,8 +226,21 @@ def _format(n: int, fmt: str) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                          (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for value, digits in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= value:
             out, n = out + digits, n - value
     return out

@@ -7,6 +7,7 @@ become `#` lines, list items `- ` lines, data tables tab-separated rows (colspan
 rowspan kept in place, italics as `<i>…</i>`); a table used for layout is read as the
 blocks it holds (see `html_tables`).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,19 +16,88 @@ from html.parser import HTMLParser
 from nlp.formats.html_tables import Cell, TableBuilder
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
-SKIP = {"script", "style", "noscript", "template", "svg", "nav", "button", "select", "textarea", "iframe", "object",
-        "canvas", "head", "dialog", "map", "label"}
-PAGE_CHROME = {"header", "footer", "aside"}          # page chrome unless inside the content (article, main, section)
+SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "button",
+    "select",
+    "textarea",
+    "iframe",
+    "object",
+    "canvas",
+    "head",
+    "dialog",
+    "map",
+    "label",
+}
+PAGE_CHROME = {"header", "footer", "aside"}  # page chrome unless inside the content (article, main, section)
 SKIP_ROLES = {"navigation", "search", "dialog", "alertdialog", "menu", "menubar", "toolbar"}
 CHROME_ROLES = {"banner", "contentinfo", "complementary"}
-BOILERPLATE = {"nav", "navbar", "navigation", "menu", "menubar", "megamenu", "breadcrumb", "breadcrumbs", "skip",
-               "skiplink", "skiplinks", "skipnav", "sidebar", "social", "share", "sharing", "sharethis", "footer",
-               "hidden", "visuallyhidden", "sronly", "screenreadertext", "toolbar", "masthead"}
+BOILERPLATE = {
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "menubar",
+    "megamenu",
+    "breadcrumb",
+    "breadcrumbs",
+    "skip",
+    "skiplink",
+    "skiplinks",
+    "skipnav",
+    "sidebar",
+    "social",
+    "share",
+    "sharing",
+    "sharethis",
+    "footer",
+    "hidden",
+    "visuallyhidden",
+    "sronly",
+    "screenreadertext",
+    "toolbar",
+    "masthead",
+}
 _COOKIE = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
-BLOCK = {"p", "div", "section", "article", "main", "address", "blockquote", "pre", "figure", "figcaption", "dl", "dt",
-         "dd", "ul", "ol", "li", "table", "caption", "tr", "td", "th", "hr", "form", "fieldset", "legend", "details",
-         "summary", "header", "footer", "aside", "center"} | {f"h{i}" for i in range(1, 7)}
-CONTENT = {"main", "article"}                        # inside these, header and footer are the content's own
+BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "address",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "tr",
+    "td",
+    "th",
+    "hr",
+    "form",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
+    "header",
+    "footer",
+    "aside",
+    "center",
+} | {f"h{i}" for i in range(1, 7)}
+CONTENT = {"main", "article"}  # inside these, header and footer are the content's own
 _LIST_ENDS = {"ul", "ol", "table"}
 
 
@@ -61,13 +131,13 @@ class _Reader(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool, bool, bool]] = []   # (tag, skipped here, opens content, opens main)
+        self.stack: list[tuple[str, bool, bool, bool]] = []  # (tag, skipped here, opens content, opens main)
         self.skipping = 0
-        self.content = 0                              # depth inside article/main (and the page's main content)
+        self.content = 0  # depth inside article/main (and the page's main content)
         self.main = 0
         self.inline: list[str] = []
         self.heading = 0
-        self.lists: list[list] = []                   # [ordered, next number]
+        self.lists: list[list] = []  # [ordered, next number]
         self.tables: list[TableBuilder] = []
         self.blocks: list[tuple[str, str, bool]] = []  # (kind, text, inside main)
         self.site_name = ""
@@ -117,15 +187,25 @@ class _Reader(HTMLParser):
 
     # -- element handling -------------------------------------------------------------------
     def _void(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "meta" and attrs.get("property", attrs.get("name", "")).lower() in ("og:site_name", "application-name"):
+        if tag == "meta" and attrs.get("property", attrs.get("name", "")).lower() in (
+            "og:site_name",
+            "application-name",
+        ):
             self.site_name = self.site_name or attrs.get("content", "").strip()
         elif tag == "br" and not self.skipping:
             self.inline.append(" " if self._cell() else "\n")
 
     def _implicit_close(self, tag: str) -> None:
         """HTML's optional end tags: a new p, li, dt/dd, td/th or tr ends the open one."""
-        closes = {"p": ("p",), "li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "td": ("td", "th"),
-                  "th": ("td", "th"), "tr": ("tr", "td", "th")}.get(tag, ())
+        closes = {
+            "p": ("p",),
+            "li": ("li",),
+            "dt": ("dt", "dd"),
+            "dd": ("dt", "dd"),
+            "td": ("td", "th"),
+            "th": ("td", "th"),
+            "tr": ("tr", "td", "th"),
+        }.get(tag, ())
         if tag in BLOCK - {"li", "td", "th", "tr", "dt", "dd"} and self.stack and self.stack[-1][0] == "p":
             closes = ("p",)
         for t, *_ in reversed(self.stack):

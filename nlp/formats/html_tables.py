@@ -6,6 +6,7 @@ blocks it holds, so "Minutes:" and item numbers stay lines of their own. A data 
 becomes tab-separated rows on its grid: a cell spanning columns or rows is written in its
 first column and row, the columns and rows it covers left blank.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from nlp.text import squash
 class Cell:
     """One td/th: the blocks of text it holds and the columns and rows it spans."""
 
-    blocks: list[tuple[str, str]] = field(default_factory=list)   # (kind, text): kind heading|para|item|table
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): kind heading|para|item|table
     colspan: int = 1
     rowspan: int = 1
 
@@ -34,7 +35,8 @@ class TableBuilder:
         """Cells holding headings, lists or tables, or a one- or two-column table with several paragraphs in a cell."""
         cells = [c for row in self.rows for c in row]
         return any(k != "para" for c in cells for k, _ in c.blocks) or (
-            max((len(r) for r in self.rows), default=0) <= 2 and any(len(c.blocks) > 1 for c in cells))
+            max((len(r) for r in self.rows), default=0) <= 2 and any(len(c.blocks) > 1 for c in cells)
+        )
 
     def blocks(self) -> list[tuple[str, str]]:
         """(kind, text) blocks: a layout table's cell blocks in order, or one "table" block of tab rows."""

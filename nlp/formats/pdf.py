@@ -9,6 +9,7 @@ continues across a page break. Each line keeps its page and its line on that pag
 citations. Refused, with the file named: encrypted, corrupt, no pages, and no text
 layer (a scan that needs OCR).
 """
+
 from __future__ import annotations
 
 import io
@@ -30,12 +31,12 @@ from nlp.formats.pdf_layout import (
     usual_pitch,
 )
 
-MARGIN = 0.1            # share of the page height, top and bottom, where running headers and footers sit
-RUNNING_SHARE = 0.3     # a margin line on at least this share of pages (and two) is a running header or footer
+MARGIN = 0.1  # share of the page height, top and bottom, where running headers and footers sit
+RUNNING_SHARE = 0.3  # a margin line on at least this share of pages (and two) is a running header or footer
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s+\d{1,4}|\d{1,3})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
 
 
-Row = tuple[str, int]   # a table row as tab-joined cells, and how many printed lines it takes
+Row = tuple[str, int]  # a table row as tab-joined cells, and how many printed lines it takes
 
 
 @dataclass
@@ -45,17 +46,21 @@ class Page:
     number: int
     height: float
     items: list[Line | list[Row]] = field(default_factory=list)
-    scanned: bool = False    # images but no text
+    scanned: bool = False  # images but no text
 
 
 def read_pdf(raw: bytes, name: str) -> Converted:
     """A PDF's text lines and where each is printed; ReadError naming the file when it cannot be read."""
     pages, warnings = _read_pages(raw, name)
     if not any(p.items for p in pages):
-        raise ReadError(name, f"no text layer on any of its {len(pages)} page(s) (a scan?): it needs OCR before it can be read")
+        raise ReadError(
+            name, f"no text layer on any of its {len(pages)} page(s) (a scan?): it needs OCR before it can be read"
+        )
     scanned = [str(p.number) for p in pages if p.scanned]
     if scanned:
-        warnings.append(f"{name}: page(s) {', '.join(scanned)} have no text layer (scanned?) and were skipped: OCR them to include them")
+        warnings.append(
+            f"{name}: page(s) {', '.join(scanned)} have no text layer (scanned?) and were skipped: OCR them to include them"
+        )
     _drop_running_lines(pages)
     lines, where = _assemble(pages)
     return Converted(tuple(lines), tuple(where), tuple(warnings))
@@ -64,6 +69,7 @@ def read_pdf(raw: bytes, name: str) -> Converted:
 def _read_pages(raw: bytes, name: str) -> tuple[list[Page], list[str]]:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
+
     try:
         pdf = pdfplumber.open(io.BytesIO(raw))
     except PdfminerException as e:
@@ -95,6 +101,7 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[Page], list[str]]:
 def _page(page, number: int) -> Page:
     """One page's prose lines and tables, top to bottom."""
     from pdfplumber.utils import extract_words
+
     words = extract_words(_printed_once(page.chars), extra_attrs=["fontname", "size"], keep_blank_chars=False)
     out = Page(number, float(page.height), scanned=not words and bool(page.images))
     tables = [t for t in page.find_tables() if max(len(r.cells) for r in t.rows) >= 2]
@@ -110,8 +117,10 @@ def _with_tables(lines: list[Line], tables: list[tuple[tuple, list[Row]]]) -> li
     columns with (so a table sits in its column on a two-column page, and in place on any other)."""
     items: list[Line | list[Row]] = list(lines)
     for (x0, top, x1, _), rows in sorted(tables, key=lambda t: t[0][1]):
-        at = next((i for i, l in enumerate(items) if isinstance(l, Line) and l.top > top and l.x0 < x1 and l.x1 > x0),
-                  len(items))
+        at = next(
+            (i for i, l in enumerate(items) if isinstance(l, Line) and l.top > top and l.x0 < x1 and l.x1 > x0),
+            len(items),
+        )
         items.insert(at, rows)
     return items
 
@@ -151,8 +160,11 @@ def _table_rows(table, words: list[Word]) -> list[Row]:
 
 def _margin_lines(page: Page) -> list[Line]:
     """The prose lines that sit in a page's top or bottom margin, where running headers and footers go."""
-    return [l for l in page.items if isinstance(l, Line)
-            and (l.top < MARGIN * page.height or l.bottom > (1 - MARGIN) * page.height)]
+    return [
+        l
+        for l in page.items
+        if isinstance(l, Line) and (l.top < MARGIN * page.height or l.bottom > (1 - MARGIN) * page.height)
+    ]
 
 
 def _running_key(text: str) -> str:
@@ -176,11 +188,13 @@ def _page_lines(page: Page, pitch: dict[float, float]) -> list[Row]:
     para: list[Line] = []
     for item in page.items + [[]]:
         row = isinstance(item, Line) and "\t" in item.text
-        if para and (not isinstance(item, Line) or row or breaks_before(para[-1], item, pitch, _right_edge(para[-1], lines))):
+        if para and (
+            not isinstance(item, Line) or row or breaks_before(para[-1], item, pitch, _right_edge(para[-1], lines))
+        ):
             out += [(join_lines([l.text for l in para]), len(para)), ("", 0)]
             para = []
         if out and out[-1][0] and ("\t" in out[-1][0]) != row:
-            out.append(("", 0))      # rows set out without rules are a block of their own
+            out.append(("", 0))  # rows set out without rules are a block of their own
         if row:
             out.append((item.text, 1))
         elif isinstance(item, Line):

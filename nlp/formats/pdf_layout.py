@@ -3,6 +3,7 @@
 Works on pdfplumber word dicts (`text`, `x0`, `x1`, `top`, `bottom`, `fontname`, `size`);
 knows nothing of files, so it can be tested on hand-made words.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,12 @@ from statistics import median
 Word = dict
 _ITALIC = re.compile(r"italic|oblique|[-,]it$", re.IGNORECASE)
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st", "\u00ad": ""})
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st", "\u00ad": ""}
+)
 _GLYPH_START = re.compile(r"^(?:\(cid:\d+\)|[\uf000-\uf0ff])+")  # a symbol-font glyph with no character: a bullet
-COLUMN_MIN_LINES = 6   # a page with fewer lines of prose is never read as two columns
-COLUMN_GAP = 2.0       # a gap of this many font sizes between words on a line separates table cells
+COLUMN_MIN_LINES = 6  # a page with fewer lines of prose is never read as two columns
+COLUMN_GAP = 2.0  # a gap of this many font sizes between words on a line separates table cells
 _MARKER = re.compile(r"^(?:[•▪●◦❖■□➢►‣⁃–-]|\(?\d{1,2}(?:\.\d{1,2})*[.)]?|\(?[a-z]\)|\(?[ivx]{1,4}\))$")
 _BULLET = re.compile(r"^[•▪●◦❖■□➢►‣⁃–-]\s")
 _NUMBER = re.compile(r"^(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]\s|\d{1,2}\.\d{1,2}\s|\(?[a-z]\)\s|\(?[ivx]{1,4}\)\s)")
@@ -83,8 +86,15 @@ def make_line(words: list[Word]) -> Line:
     text = join_words(words, tabs=True)
     sizes = [w["size"] for w in words]
     bold = sum(bool(_BOLD.search(w.get("fontname", ""))) for w in words) > len(words) / 2
-    return Line(min(w["top"] for w in words), max(w["bottom"] for w in words), words[0]["x0"], words[-1]["x1"], text,
-                round(median(sizes), 1), bold)
+    return Line(
+        min(w["top"] for w in words),
+        max(w["bottom"] for w in words),
+        words[0]["x0"],
+        words[-1]["x1"],
+        text,
+        round(median(sizes), 1),
+        bold,
+    )
 
 
 def cell_text(words: list[Word]) -> str:
@@ -110,9 +120,15 @@ def gutter(lines: list[list[Word]], width: float) -> float | None:
     best = None
     for x in range(int(width * 0.35), int(width * 0.65), 2):
         across = sum(_runs_across(line, x) for line in lines)
-        both = sum(not _runs_across(line, x) and any(w["x1"] <= x for w in line) and any(w["x0"] >= x for w in line)
-                   for line in lines)
-        if across <= max(2, 0.1 * len(lines)) and both >= 0.5 * len(lines) and (best is None or (both, -across) > best[:2]):
+        both = sum(
+            not _runs_across(line, x) and any(w["x1"] <= x for w in line) and any(w["x0"] >= x for w in line)
+            for line in lines
+        )
+        if (
+            across <= max(2, 0.1 * len(lines))
+            and both >= 0.5 * len(lines)
+            and (best is None or (both, -across) > best[:2])
+        ):
             best = (both, -across, x)
     if best is None:
         return None
@@ -148,9 +164,15 @@ def breaks_before(prev: Line, line: Line, pitch: dict[float, float], right: floa
     of font, a bullet, a numbered item after a sentence ends ("3.5 million" may start a wrapped line), or a
     sentence ending well short of the right margin."""
     ended = bool(_SENTENCE_END.search(prev.text))
-    return (line.top - prev.top > 1.35 * pitch.get(prev.size, 1.2 * prev.size) or line.top < prev.top - 1
-            or abs(line.size - prev.size) > 0.8 or line.bold != prev.bold or bool(_BULLET.match(line.text))
-            or (ended and bool(_NUMBER.match(line.text))) or (ended and prev.x1 < right - 0.15 * (right - prev.x0)))
+    return (
+        line.top - prev.top > 1.35 * pitch.get(prev.size, 1.2 * prev.size)
+        or line.top < prev.top - 1
+        or abs(line.size - prev.size) > 0.8
+        or line.bold != prev.bold
+        or bool(_BULLET.match(line.text))
+        or (ended and bool(_NUMBER.match(line.text)))
+        or (ended and prev.x1 < right - 0.15 * (right - prev.x0))
+    )
 
 
 def join_lines(texts: list[str]) -> str:

@@ -1,4 +1,5 @@
 """Plain text: bytes -> str, UTF-8 first, Windows-1252 or latin-1 with a warning; binary refused."""
+
 from __future__ import annotations
 
 from nlp.errors import ReadError

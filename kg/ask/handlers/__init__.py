@@ -2,6 +2,7 @@
 `Scope`, and returns a `Found` (an answer read from the graph, or a definite "not found") or None
 (the graph does not know: answer from passages). The registry is checked against the intents of
 `intents.json` when this package loads, so an intent can never miss its handler."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -42,7 +43,9 @@ def _check() -> None:
     declared = {name for name, _ in rules()["intents"]} - {PASSAGE}
     missing, unused = declared - set(HANDLERS), set(HANDLERS) - declared
     if missing or unused:
-        raise RuntimeError(f"intents without a handler: {sorted(missing)}; handlers without an intent: {sorted(unused)}")
+        raise RuntimeError(
+            f"intents without a handler: {sorted(missing)}; handlers without an intent: {sorted(unused)}"
+        )
 
 
 _check()

@@ -11,6 +11,7 @@ document diffs (`kg.diff`):
   and delivery outcomes added or removed;
 - `priority_became`: what a priority outcome became in later schemes (kept, renamed, replaced).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -36,13 +37,17 @@ ATTAINMENT_QUERY = (QUERIES / "target-attainment.rq").read_text(encoding="utf-8"
 DIFF_QUERY = (QUERIES / "version-diff.rq").read_text(encoding="utf-8")
 INDICATOR_OF = "SELECT ?i WHERE { ?m ckg:indicator ?i }"
 ROOM = 300  # characters of an answer
-ASKING = frozenset(tokens("meet met meets achieve achieved hit reach reached miss missed exceed exceeded beat track since"))
+ASKING = frozenset(
+    tokens("meet met meets achieve achieved hit reach reached miss missed exceed exceeded beat track since")
+)
 
 
 # -- the indicator a question names -----------------------------------------------------------
 def _series(ctx: Context, q: Question, scope: Scope) -> tuple[Series, list[dict]] | None:
     """The series of the indicator of the best measure the question names, with that measure's node."""
-    named = replace(q, topic=tuple(t for t in q.topic if t not in ASKING))  # "meet", "since": the asking, not the measure
+    named = replace(
+        q, topic=tuple(t for t in q.topic if t not in ASKING)
+    )  # "meet", "since": the asking, not the measure
     for c in ctx.entities(named, {"Measure"}, scope)[:3] or _one_indicator(ctx, named, scope):
         indicator = _indicator(ctx, c.iri)
         if indicator:
@@ -63,8 +68,11 @@ def _one_indicator(ctx: Context, q: Question, scope: Scope) -> list[Candidate]:
     they are versions of one measure, so the name is not ambiguous."""
     if len(set(q.topic)) < 2:
         return []
-    full = [c for c in ctx.catalog.match(q.topic, {"Measure"}, q.text, k=12)
-            if c.coverage >= 0.99 and (c.doc is None or scope.admits(c.doc.iri))]
+    full = [
+        c
+        for c in ctx.catalog.match(q.topic, {"Measure"}, q.text, k=12)
+        if c.coverage >= 0.99 and (c.doc is None or scope.admits(c.doc.iri))
+    ]
     return full[:1] if full and len({_indicator(ctx, c.iri) for c in full}) == 1 else []
 
 
@@ -77,7 +85,7 @@ def _point_node(p: Point) -> dict:
 
 
 def _short(label: str, n: int = 90) -> str:
-    return label if len(label) <= n else label[:n - 1].rstrip() + "…"
+    return label if len(label) <= n else label[: n - 1].rstrip() + "…"
 
 
 # -- did the council meet its target ------------------------------------------------------------
@@ -91,8 +99,12 @@ def target_met(ctx: Context, q: Question, scope: Scope) -> Found | None:
     sparql = with_values(ATTAINMENT_QUERY, "indicator", f"<{s.indicator}>")
     if not judged:
         period = ", ".join(sorted(asked)) or "any period"
-        return Found(f"The documents give no outturn with a numeric target for {period} — {_short(s.label)}",
-                     nodes + [_indicator_node(s)], [p.passage for p in s.points if p.passage][:2], sparql)
+        return Found(
+            f"The documents give no outturn with a numeric target for {period} — {_short(s.label)}",
+            nodes + [_indicator_node(s)],
+            [p.passage for p in s.points if p.passage][:2],
+            sparql,
+        )
     a = judged[-1]
     verdict = {True: "Yes", False: "No", None: "Cannot tell"}[a.met]
     how = a.comparison if a.met is None else f"{a.comparison}; {a.basis}"
@@ -108,8 +120,11 @@ def indicator_change(ctx: Context, q: Question, scope: Scope) -> Found | None:
         return None
     s, nodes = found
     since = _since(q)
-    points = [p for p in s.points if p.value is not None and p.area in ("", "AreaCouncil") and p.period
-              and int(p.period_start[:4]) + 1 >= since]
+    points = [
+        p
+        for p in s.points
+        if p.value is not None and p.area in ("", "AreaCouncil") and p.period and int(p.period_start[:4]) + 1 >= since
+    ]
     results = _latest_by_period([p for p in points if p.kind in RESULT_KINDS])
     unit = _main_unit(results)
     targets = _latest_by_period([p for p in points if p.kind == "Target"], unit)
@@ -120,13 +135,16 @@ def indicator_change(ctx: Context, q: Question, scope: Scope) -> Found | None:
     notes = [n for n, on in (("wording changed", s.definition_changed), ("unit changed", s.unit_changed)) if on]
     text = f"{' — '.join(parts)}{' (' + ', '.join(notes) + ')' if notes else ''} — {_short(s.label, 80)}"
     picked = results + targets
-    return Found(text, nodes + [_indicator_node(s)] + [_point_node(p) for p in picked],
-                 list(dict.fromkeys(p.passage for p in reversed(picked) if p.passage)),
-                 with_values(SERIES_QUERY, "indicator", f"<{s.indicator}>"))
+    return Found(
+        text,
+        nodes + [_indicator_node(s)] + [_point_node(p) for p in picked],
+        list(dict.fromkeys(p.passage for p in reversed(picked) if p.passage)),
+        with_values(SERIES_QUERY, "indicator", f"<{s.indicator}>"),
+    )
 
 
 def _runs(points: list[Point]) -> str:
-    """"2017/18–2019/20: 750; 2020/21: 390": consecutive periods stating the same written once."""
+    """ "2017/18–2019/20: 750; 2020/21: 390": consecutive periods stating the same written once."""
     runs: list[list[Point]] = []
     for p in points:
         if runs and runs[-1][-1].text == p.text:
@@ -212,18 +230,35 @@ def _focus(q: Question, d: DocDiff) -> list[dict]:
     best = max((h for h, _ in hits), default=0)
     if best >= 2:
         return [r for h, r in hits if h == best]
-    return sorted(rows, key=lambda r: (not r["new_values"], r["kind"] not in ("Outturn", "Target", "Actual"),
-                                       r not in d.values_changed))
+    return sorted(
+        rows,
+        key=lambda r: (
+            not r["new_values"],
+            r["kind"] not in ("Outturn", "Target", "Actual"),
+            r not in d.values_changed,
+        ),
+    )
 
 
 def _summary(d: DocDiff, rows: list[dict], old: Doc, new: Doc) -> str:
-    """"September 2020 → October 2020: <measure>, 2020/21 target: <old> → <new>; …; +3 more; <counts>" in ROOM."""
-    parts = [f"{_measure_name(r['label'])}, {r['period']} {r['kind'].lower()}: "
-             f"{_short(r['old'], 24) or 'none'} → {_short(r['new'], 30) or 'removed'}" for r in rows]
-    counts = [f"{len(x)} {what}" for x, what in
-              ((d.measures_added, "measures added"), (d.measures_removed, "measures removed"),
-               (d.measures_reworded, "measures reworded"), (d.outcomes_added, "outcomes added"),
-               (d.outcomes_removed, "outcomes removed"), (d.outcomes_renumbered, "outcomes renumbered")) if x]
+    """ "September 2020 → October 2020: <measure>, 2020/21 target: <old> → <new>; …; +3 more; <counts>" in ROOM."""
+    parts = [
+        f"{_measure_name(r['label'])}, {r['period']} {r['kind'].lower()}: "
+        f"{_short(r['old'], 24) or 'none'} → {_short(r['new'], 30) or 'removed'}"
+        for r in rows
+    ]
+    counts = [
+        f"{len(x)} {what}"
+        for x, what in (
+            (d.measures_added, "measures added"),
+            (d.measures_removed, "measures removed"),
+            (d.measures_reworded, "measures reworded"),
+            (d.outcomes_added, "outcomes added"),
+            (d.outcomes_removed, "outcomes removed"),
+            (d.outcomes_renumbered, "outcomes renumbered"),
+        )
+        if x
+    ]
     tail = "; ".join(counts) if counts else "no measures added or removed"
     shown: list[str] = []
     for part in parts:
@@ -250,15 +285,20 @@ def _when(d: Doc) -> str:
 
 
 # -- what a priority became ------------------------------------------------------------------------
-PRIORITIES = "SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label ; skos:inScheme/dct:publisher ?council }"
+PRIORITIES = (
+    "SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label ; skos:inScheme/dct:publisher ?council }"
+)
 LINEAGE_QUERY = (QUERIES / "priority-lineage.rq").read_text(encoding="utf-8")
 
 
 def priority_became(ctx: Context, q: Question, scope: Scope) -> Found | None:
     """The priority outcome the question names in full, followed through the council's later schemes."""
     asked = label_words(q.text)
-    named = [(len(label_words(r["label"].value)), r["c"].value) for r in ctx.store.query(PRIORITIES)
-             if label_words(r["label"].value) <= asked]
+    named = [
+        (len(label_words(r["label"].value)), r["c"].value)
+        for r in ctx.store.query(PRIORITIES)
+        if label_words(r["label"].value) <= asked
+    ]
     if not named:
         return None
     steps = priority_lineage(ctx.store, max(named)[1])
@@ -266,6 +306,9 @@ def priority_became(ctx: Context, q: Question, scope: Scope) -> Found | None:
         return None
     text = " → ".join(f"{s.label} ({s.year[:4]}{', ' + s.relation if s.relation else ''})" for s in steps)
     nodes = [{"iri": s.concept, "label": f"{s.label} ({s.year[:4]})", "type": "skos:Concept"} for s in steps]
-    sources = [row["p"].value for s in steps for row in ctx.store.query(
-        "SELECT ?p WHERE { ?c prov:wasDerivedFrom ?p }", {"c": NamedNode(s.concept)})]
+    sources = [
+        row["p"].value
+        for s in steps
+        for row in ctx.store.query("SELECT ?p WHERE { ?c prov:wasDerivedFrom ?p }", {"c": NamedNode(s.concept)})
+    ]
     return Found(text, nodes, sources, with_values(LINEAGE_QUERY, "earlier", f"<{steps[0].concept}>"))

@@ -3,6 +3,7 @@ who proposed or seconded a motion.
 
 They answer only for a meeting the question names (its documents are the scope); an open
 scope would mix every meeting of every council, so then the passages answer instead."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,11 @@ MOTIONS_QUERY = """SELECT DISTINCT ?mo ?text ?proposer ?seconder ?src WHERE {
 
 def _rows(ctx: Context, template: str, scope: Scope, names: tuple[str, ...]) -> list[dict]:
     """A per-document query's rows over the documents in scope, as dicts of strings ("" when unbound)."""
-    return [{k: (r[k].value if r[k] is not None else "") for k in names}
-            for d in sorted(scope.documents) for r in ctx.store.query(template, {"d": NamedNode(d)})]
+    return [
+        {k: (r[k].value if r[k] is not None else "") for k in names}
+        for d in sorted(scope.documents)
+        for r in ctx.store.query(template, {"d": NamedNode(d)})
+    ]
 
 
 def _attendances(ctx: Context, scope: Scope) -> list[dict]:
@@ -55,8 +59,10 @@ def chair(ctx: Context, q: Question, scope: Scope) -> Found | None:
     if not chairs:
         return None
     r = chairs[0]
-    nodes = [{"iri": r["person"], "label": r["name"], "type": "foaf:Person"},
-             {"iri": r["a"], "label": f"{r['name']}: {r['capacity']}", "type": "ckg:Attendance"}]
+    nodes = [
+        {"iri": r["person"], "label": r["name"], "type": "foaf:Person"},
+        {"iri": r["a"], "label": f"{r['name']}: {r['capacity']}", "type": "ckg:Attendance"},
+    ]
     role = f" ({r['capacity']})" if r["capacity"] else ""
     return Found(f"{r['name']}{role}", nodes, _stating(ctx, r["src"], r["name"]), _query(ATTENDANCE_QUERY, scope))
 
@@ -93,8 +99,12 @@ def proposer(ctx: Context, q: Question, scope: Scope) -> Found | None:
         return None
     who = best["seconder" if seconded else "proposer"]
     nodes = [{"iri": best["mo"], "label": best["text"][:80], "type": "ckg:Motion"}]
-    return Found(f"{who} ({'seconder' if seconded else 'proposer'})", nodes, [best["src"]] if best["src"] else [],
-                 _query(MOTIONS_QUERY, scope))
+    return Found(
+        f"{who} ({'seconder' if seconded else 'proposer'})",
+        nodes,
+        [best["src"]] if best["src"] else [],
+        _query(MOTIONS_QUERY, scope),
+    )
 
 
 def _stating(ctx: Context, src: str, name: str) -> list[str]:

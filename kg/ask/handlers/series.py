@@ -1,5 +1,6 @@
 """Handlers across documents and years: what changed between versions of a plan, and a
 measure's series of outturns."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,6 @@ from kg.ask.parse import Question
 from kg.ask.scope import Scope
 
 
-
 def version_diff(ctx: Context, q: Question, scope: Scope) -> Found | None:
     cands = ctx.entities(q, {"Measure"})
     if not cands:
@@ -23,8 +23,10 @@ def version_diff(ctx: Context, q: Question, scope: Scope) -> Found | None:
         same = [c for c in same if c.doc.issued and c.doc.issued.strftime("%B").lower() in q.months] or same
     same = sorted({c.doc.iri: c for c in same}.values(), key=lambda c: c.doc.issued or date.min)
     parts, found = [], Found("", [], [], ctx.query(VALUES_QUERY, same[-1].iri))
-    picked = {c.iri: {(f.period, f.kind, f.area): f for f in reversed(pick_value(q, facts_of(ctx.store, c.iri)))}
-              for c in same}
+    picked = {
+        c.iri: {(f.period, f.kind, f.area): f for f in reversed(pick_value(q, facts_of(ctx.store, c.iri)))}
+        for c in same
+    }
     key = changed_key([picked[c.iri] for c in same], pick_value(q, facts_of(ctx.store, same[-1].iri)))
     for c in same:
         f = picked[c.iri].get(key)
@@ -40,6 +42,7 @@ def version_diff(ctx: Context, q: Question, scope: Scope) -> Found | None:
     found.sources.reverse()  # latest version's passage first
     return found
 
+
 def trace(ctx: Context, q: Question, scope: Scope) -> Found | None:
     cands = ctx.entities(q, {"Measure"})
     if not cands:
@@ -47,7 +50,7 @@ def trace(ctx: Context, q: Question, scope: Scope) -> Found | None:
     top = set(tokens(cands[0].label))
     same = [c for c in cands if c.score >= cands[0].score - 0.08 or _restates(top, set(tokens(c.label)))]
     series: dict[str, tuple] = {}
-    for c in sorted(same, key=lambda c: (c.doc.issued if c.doc and c.doc.issued else date.min)):
+    for c in sorted(same, key=lambda c: c.doc.issued if c.doc and c.doc.issued else date.min):
         for f in facts_of(ctx.store, c.iri):
             if f.period and f.kind == "Outturn" and f.area in ("", "AreaCouncil") and re.search(r"\d", f.value):
                 series[f.period] = (f, c)

@@ -1,5 +1,6 @@
 """Handlers for one entity's values and links: a measure's or budget line's value for a period
 and kind, a measure's lead member and delivery outcomes, a risk's owner and other facts."""
+
 from __future__ import annotations
 
 import re
@@ -39,20 +40,31 @@ def _value_answer(ctx: Context, c: Candidate, f: Fact, q: Question, cands: list[
     nodes = [ctx.node(c, "ckg:" + c.kind), {"iri": f.node, "label": f.value, "type": "qb:Observation"}]
     if c.doc:
         nodes.append({"iri": c.doc.iri, "label": c.doc.title, "type": "foaf:Document"})
-    return Found(text, nodes + _other_versions(ctx, c, q, cands), [s for s in (f.source,) if s],
-                 ctx.query(VALUES_QUERY, c.iri))
+    return Found(
+        text, nodes + _other_versions(ctx, c, q, cands), [s for s in (f.source,) if s], ctx.query(VALUES_QUERY, c.iri)
+    )
 
 
 def _other_versions(ctx: Context, chosen: Candidate, q: Question, cands: list[Candidate]) -> list[dict]:
     """The same entity in other documents (earlier or later plan versions): its matching value nodes."""
     nodes = []
     for c in cands:
-        if c.iri != chosen.iri and c.doc and chosen.doc and c.doc.iri != chosen.doc.iri \
-                and norm_label(c.label) == norm_label(chosen.label):
+        if (
+            c.iri != chosen.iri
+            and c.doc
+            and chosen.doc
+            and c.doc.iri != chosen.doc.iri
+            and norm_label(c.label) == norm_label(chosen.label)
+        ):
             values = pick_value(q, facts_of(ctx.store, c.iri), c.label)
             if values:
-                label = f"{values[0].value} ({c.doc.title}{c.doc.issued and ', ' + c.doc.issued.strftime('%B %Y') or ''})"
-                nodes += [ctx.node(c, "ckg:" + c.kind), {"iri": values[0].node, "label": label, "type": "qb:Observation"}]
+                label = (
+                    f"{values[0].value} ({c.doc.title}{c.doc.issued and ', ' + c.doc.issued.strftime('%B %Y') or ''})"
+                )
+                nodes += [
+                    ctx.node(c, "ckg:" + c.kind),
+                    {"iri": values[0].node, "label": label, "type": "qb:Observation"},
+                ]
     return nodes
 
 
@@ -61,8 +73,9 @@ def measure_lead(ctx: Context, q: Question, scope: Scope) -> Found | None:
 
 
 def measure_outcomes(ctx: Context, q: Question, scope: Scope) -> Found | None:
-    return ctx.link_of(q, {"Measure"}, ("deliversOutcome",), "Delivery outcomes {}", scope) \
-        or _outcomes_in_row(ctx, q, scope)
+    return ctx.link_of(q, {"Measure"}, ("deliversOutcome",), "Delivery outcomes {}", scope) or _outcomes_in_row(
+        ctx, q, scope
+    )
 
 
 def _outcomes_in_row(ctx: Context, q: Question, scope: Scope) -> Found | None:
@@ -71,8 +84,12 @@ def _outcomes_in_row(ctx: Context, q: Question, scope: Scope) -> Found | None:
         for src in dict.fromkeys(f.source for f in facts_of(ctx.store, c.iri) if f.source):
             m = OUTCOME_NUMBERS.search(ctx.entries[src].text) if src in ctx.entries else None
             if m:
-                return Found(f"{m.group(0)} — {c.label[:150]}", [ctx.node(c, "ckg:Measure")], [src],
-                             ctx.query(LINKS_QUERY, c.iri))
+                return Found(
+                    f"{m.group(0)} — {c.label[:150]}",
+                    [ctx.node(c, "ckg:Measure")],
+                    [src],
+                    ctx.query(LINKS_QUERY, c.iri),
+                )
     return None
 
 
