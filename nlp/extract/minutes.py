@@ -67,16 +67,17 @@ def _wrapped_heading(lines: list[str], line_start: int) -> MeetingRecord | None:
             flow += " " + nxt
         m = _HELD_ANY.match(flow)
         if m:
-            when, time = date_and_time(m.group("rest"))
-            venue = _VENUE.search(m.group("rest"))
-            return MeetingRecord(
-                MeetingRef(_body(m.group("body")), when),
-                time,
-                venue.group("venue").strip(" ,.") if venue else None,
-                "minuted",
-                line_start + i,
-            )
+            return _held(_body(m.group("body")), m.group("rest"), line_start + i)
     return None
+
+
+def _held(body: str, rest: str, line: int) -> MeetingRecord:
+    """The meeting of `body` a "… held on <date> at <time> at <venue>" line (`rest`, after the body) records."""
+    when, time = date_and_time(rest)
+    venue = _VENUE.search(rest)
+    return MeetingRecord(
+        MeetingRef(body, when), time, venue.group("venue").strip(" ,.") if venue else None, "minuted", line
+    )
 
 
 def _web_heading(lines: list[str], line_start: int) -> MeetingRecord | None:
@@ -99,16 +100,7 @@ def minutes_heading(lines: list[str], line_start: int = 1, issued=None, body: st
     for i, raw in enumerate(lines):
         m = _HELD.match(clean(raw))
         if m:
-            rest = m.group("rest")
-            when, time = date_and_time(rest)
-            venue = _VENUE.search(rest)
-            return MeetingRecord(
-                MeetingRef(tidy_title(m.group("body")), when),
-                time,
-                venue.group("venue").strip(" ,.") if venue else None,
-                "minuted",
-                line_start + i,
-            )
+            return _held(tidy_title(m.group("body")), m.group("rest"), line_start + i)
     found = _wrapped_heading(lines, line_start) or _web_heading(lines, line_start)
     return found or MeetingRecord(MeetingRef(body or "Committee", issued), None, None, "minuted", line_start)
 
