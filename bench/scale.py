@@ -245,11 +245,13 @@ def main() -> None:
     if not sizes or min(sizes) < 1:
         sys.exit("--sizes wants positive whole numbers, e.g. 1,10,100")
     work = a.work or Path(tempfile.mkdtemp(prefix="councilkg-scale-"))
-    rows = [measure(n, work) for n in sizes]
-    cols = list(rows[0])
-    print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
-    for r in rows:
-        print("| " + " | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in r.values()) + " |")
+    for k, n in enumerate(sizes):  # each row as soon as it is measured: a long 100× run loses nothing before it
+        row = measure(n, work)
+        if k == 0:
+            print("| " + " | ".join(row) + " |\n|" + "---|" * len(row), flush=True)
+        print(
+            "| " + " | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row.values()) + " |", flush=True
+        )
 
 
 if __name__ == "__main__":
