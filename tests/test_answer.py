@@ -160,16 +160,7 @@ STRUCTURED = [
         "Sussex Partnership",
         "mental health service is provided by Sussex Partnership",
     ),
-    pytest.param(
-        "Which organisation leads the specialist domestic and sexual abuse service?",
-        "Refuge",
-        "is led by Refuge",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="answered from passages since the seed-harvested provider "
-            "names left nlp/patterns/names.jsonl (issue 9 item 7)",
-        ),
-    ),
+    ("Which organisation leads the specialist domestic and sexual abuse service?", "Refuge", "is led by Refuge"),
     ("Which NHS trust delivers health visiting in Kent?", "Kent Community Health NHS Foundation Trust", "KCHFT"),
     # how many indicators were red / amber / green
     ("How many indicators in Kent's SCS scorecard were rated Green?", "17", "17 indicators rated as Green"),

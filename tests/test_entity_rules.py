@@ -182,3 +182,37 @@ def test_register_directorate_is_an_organisation_not_a_service(register):
 def test_register_bodies_are_whole_names(register):
     bodies = {k for k in register["ORG"] if k.endswith(("Board", "Committee", "Partnership"))}
     assert bodies == {"Adults and Health Committee", "Procurement Oversight Board"}
+
+
+@pytest.mark.parametrize(
+    "line, provider",
+    [
+        (
+            "Home care in the district is delivered by Northfield Independent Living Trust (NILT) under contract.",
+            "Northfield Independent Living Trust",
+        ),
+        (
+            "The helpline is run by Carers Support for Older People (CSOP) on weekdays.",
+            "Carers Support for Older People",
+        ),
+        (
+            "Advocacy will be provided by Voice, Advice and Rights Hub (VARH) from April.",
+            "Voice, Advice and Rights Hub",
+        ),
+        ("Progress against Key Performance Indicators (KPI) is reported quarterly.", None),
+        ("The service is run by the Council (TC).", None),
+        ("The scheme is led by Beacon Housing Group (BHT).", None),
+    ],
+)
+def test_a_provider_spelt_out_by_its_acronym_after_led_or_run_by(line, provider):
+    found = [(e.text, e.label) for e in mentions.spelt_providers(line, [])]
+    assert found == ([(provider, "PROVIDER")] if provider else [])
+
+
+def test_a_spelt_provider_takes_the_place_of_fragments_inside_it():
+    from nlp.ner import Entity
+
+    line = "Advocacy will be provided by Voice, Advice and Rights Hub (VARH) from April."
+    start = line.index("Rights Hub")
+    fragment = Entity("Rights Hub", "ORG", "Rights Hub", start, start + len("Rights Hub"))
+    assert [e.text for e in mentions.spelt_providers(line, [fragment])] == ["Voice, Advice and Rights Hub"]

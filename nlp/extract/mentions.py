@@ -9,7 +9,10 @@ rest of it. Sentences that say who leads or provides a service ("X is led by Y",
 
 Every organisation, service, provider and body the NER finds is then checked against the
 words around it (`checked`, rules in `nlp.entity_names`), cells of a table's provider column
-become providers, and services a line defines with an acronym are read whole.
+become providers, and services a line defines with an acronym are read whole. A name the model
+misses is still a provider when a line says a service is led, provided or run by it and spells
+it with an acronym whose letters are its words' initials ("led by Refuge, Information Support
+and Education (RISE)").
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ ORGANISATIONS = {"ORG", "SERVICE", "PROVIDER"}
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,9})\)")
 _ALSO = r"(?: \(⟨\d+⟩\))?"  # an acronym in brackets after a name: "Trust (KCHFT)"
 _LOOKBACK = 5  # lines searched for the service that "the service" refers to
+_BY_ACRONYM = re.compile(r"\(([A-Z]{2,9})\)")
+_NAME_WORD = re.compile(r"[A-Za-z][\w'&-]*")
+_JOINING = {"and", "of", "for", "the", "in", "&"}  # small words a name's acronym skips
+_PROVIDED_BY = re.compile(r"\b(?:led|provided|delivered|run|operated|managed|supplied) by\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,42 @@ def _with_acronyms(text: str, ents: list[Entity], defined: dict[str, Entity]) ->
             if not any(a <= m.start() < b for a, b in taken):
                 out.append(Entity(acronym, full.label, full.key, m.start(), m.end()))
     return sorted(out, key=lambda e: e.start)
+
+
+def spelt_providers(text: str, ents: list[Entity]) -> list[Entity]:
+    """`ents` plus the providers a line names after "led/provided/run … by" and spells with an acronym of
+    their words' initials, which the model did not find whole; entities inside such a name give way to it."""
+    for m in _BY_ACRONYM.finditer(text):
+        start = _spelt_from(text[: m.start()], m.group(1))
+        if start is None or not _PROVIDED_BY.search(text[:start]):
+            continue
+        end = len(text[: m.start()].rstrip())
+        if any(e.start <= start and e.end >= end and e.label in {"PROVIDER", "ORG"} for e in ents):
+            continue
+        name = text[start:end]
+        ents = [e for e in ents if e.end <= start or e.start >= end]
+        ents = sorted(
+            [*ents, Entity(name, "PROVIDER", canonical_key(name, "PROVIDER"), start, end)], key=lambda e: e.start
+        )
+    return ents
+
+
+def _spelt_from(before: str, acronym: str) -> int | None:
+    """Where the words ending `before` start whose capitalised initials spell `acronym` (small joining words
+    skipped), or None when the words just before do not spell it."""
+    words = list(_NAME_WORD.finditer(before))
+    letters = acronym
+    for w in reversed(words):
+        if not letters:
+            break
+        if w.group().lower() in _JOINING:
+            continue
+        if w.group()[0] != letters[-1] or not w.group()[0].isupper():
+            return None
+        letters = letters[:-1]
+        if not letters:
+            return w.start()
+    return None
 
 
 def _placeholders(text: str, ents: list[Entity]) -> str:
@@ -305,6 +348,7 @@ def extract(doc: Document, nlp: Language | None = None) -> list[Mention | Provis
     lines = _own_lines(doc)
     found = entities_many(nlp or load_pipeline(), [t for _, t in lines])
     found = checked(doc, lines, found)
+    found = [spelt_providers(text, ents) for (_, text), ents in zip(lines, found)]
     defined = _acronyms(lines, found)
     records: list[Mention | Provision] = []
     window: list[list[Entity]] = []
