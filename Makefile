@@ -36,7 +36,7 @@ run: ingest
 test: setup lint
 	$(BIN)/python -m pytest -q
 
-# the edit loop: everything but the end-to-end tests over the whole seed ingest (marked slow)
+# the edit loop: everything but the end-to-end tests over whole sets of documents (marked slow in tests/conftest.py)
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 

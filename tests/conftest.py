@@ -34,9 +34,15 @@ def count(engine, query: str, **bindings) -> int:
     return int(next(iter(engine.sparql(query, bindings)))["n"].value)
 
 
+# fixtures that ingest or extract whole sets of documents: the seeds (`engine`, `client`), the seeds into
+# Oxigraph and Virtuoso or from PDF and text (`engines`), the seeds' people (`seed_refs`, `seed_names`),
+# every seed and corpus document's entities (`scores`)
+WHOLE_SET_FIXTURES = {"engine", "client", "engines", "seed_refs", "seed_names", "scores"}
+
+
 def pytest_collection_modifyitems(items):
-    """Tests over the whole seed ingest (the `engine` or `client` fixture) are end-to-end: marked `slow`,
-    so `make test-fast` (`pytest -m "not slow"`) leaves them out of the edit loop."""
+    """Tests over a whole set of documents are end-to-end: marked `slow`, so `make test-fast`
+    (`pytest -m "not slow"`) leaves them out of the edit loop."""
     for item in items:
-        if {"engine", "client"} & set(getattr(item, "fixturenames", ())):
+        if WHOLE_SET_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
