@@ -154,9 +154,11 @@ class PassageIndex:
             self.bm25.index([tokens(self._bm25_text(e)) or ["_"] for e in self.entries], show_progress=False)
 
     def _set_entries(self, entries: list[Entry]) -> None:
-        """The entries, and beside them their documents as an array, so a scoped search filters without a loop."""
+        """The entries, and beside them their documents as an array of integer ids, so a scoped search filters
+        without a loop or a string comparison."""
         self.entries = entries
-        self._documents = np.array([e.document for e in entries])
+        self._document_ids = {d: i for i, d in enumerate(dict.fromkeys(e.document for e in entries))}
+        self._documents = np.array([self._document_ids[e.document] for e in entries], dtype=np.int32)
 
     @staticmethod
     def _bm25_text(e: Entry) -> str:
@@ -230,7 +232,9 @@ class PassageIndex:
         mode: hybrid (RRF of BM25 and dense), bm25, or dense."""
         if not self.entries or not query.strip():
             return []
-        keep = np.isin(self._documents, list(documents)) if documents else None
+        keep = None
+        if documents:
+            keep = np.isin(self._documents, [self._document_ids[d] for d in documents if d in self._document_ids])
         lists = []
         if mode in ("hybrid", "bm25"):
             s = self.bm25_scores(query)
