@@ -349,7 +349,7 @@ def defined_services(text: str) -> list[tuple[str, int, int]]:
     out = []
     for m in _DEFINED.finditer(text):
         words = list(re.finditer(r"[\w'&-]+", text[: m.start()]))
-        n = _spelt_by(m.group("acr").replace("-", "").upper(), [w.group() for w in words])
+        n = spelt_by(m.group("acr").replace("-", "").upper(), [w.group() for w in words])
         if not n:
             continue
         name = " ".join(w.group() for w in words[-n:])
@@ -363,7 +363,7 @@ def defined_services(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _spelt_by(acronym: str, words: list[str]) -> int:
+def spelt_by(acronym: str, words: list[str]) -> int:
     """How many of the last `words` the acronym's letters spell (joining words may be skipped); 0 if none."""
     for n in range(len(acronym), min(len(acronym) * 2, len(words)) + 1):
         if words[-n][0].isupper() and _spells(acronym, words[-n:]):

@@ -36,6 +36,7 @@ from nlp.entity_names import (
     pattern_lines,
     provider_cut,
     provider_names,
+    spelt_by,
     unit_names,
 )
 from nlp.model import Document, PersonRef
@@ -64,7 +65,7 @@ _ALSO = r"(?: \(⟨\d+⟩\))?"  # an acronym in brackets after a name: "Trust (K
 _LOOKBACK = 5  # lines searched for the service that "the service" refers to
 _BY_ACRONYM = re.compile(r"\(([A-Z]{2,9})\)")
 _NAME_WORD = re.compile(r"[A-Za-z][\w'&-]*")
-_JOINING = {"and", "of", "for", "the", "in", "&"}  # small words a name's acronym skips
+_JOINING = {"and", "of", "for", "the", "in"}  # small words a provider's name may hold in lower case
 _PROVIDED_BY = re.compile(r"\b(?:led|provided|delivered|run|operated|managed|supplied) by\s*$", re.I)
 
 
@@ -150,10 +151,14 @@ def spelt_providers(text: str, ents: list[Entity]) -> list[Entity]:
     """`ents` plus the providers a line names after "led/provided/run … by" and spells with an acronym of
     their words' initials, which the model did not find whole; entities inside such a name give way to it."""
     for m in _BY_ACRONYM.finditer(text):
-        start = _spelt_from(text[: m.start()], m.group(1))
-        if start is None or not _PROVIDED_BY.search(text[:start]):
+        words = list(_NAME_WORD.finditer(text[: m.start()]))
+        n = spelt_by(m.group(1), [w.group() for w in words])  # the acronym's letters fix where the name starts
+        named = words[-n:] if n else []
+        if not named or not all(w.group()[0].isupper() or w.group().lower() in _JOINING for w in named):
             continue
-        end = len(text[: m.start()].rstrip())
+        start, end = named[0].start(), named[-1].end()
+        if not _PROVIDED_BY.search(text[:start]):
+            continue
         if any(e.start <= start and e.end >= end and e.label in {"PROVIDER", "ORG"} for e in ents):
             continue
         name = text[start:end]
@@ -162,24 +167,6 @@ def spelt_providers(text: str, ents: list[Entity]) -> list[Entity]:
             [*ents, Entity(name, "PROVIDER", canonical_key(name, "PROVIDER"), start, end)], key=lambda e: e.start
         )
     return ents
-
-
-def _spelt_from(before: str, acronym: str) -> int | None:
-    """Where the words ending `before` start whose capitalised initials spell `acronym` (small joining words
-    skipped), or None when the words just before do not spell it."""
-    words = list(_NAME_WORD.finditer(before))
-    letters = acronym
-    for w in reversed(words):
-        if not letters:
-            break
-        if w.group().lower() in _JOINING:
-            continue
-        if w.group()[0] != letters[-1] or not w.group()[0].isupper():
-            return None
-        letters = letters[:-1]
-        if not letters:
-            return w.start()
-    return None
 
 
 def _placeholders(text: str, ents: list[Entity]) -> str:
