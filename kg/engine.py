@@ -19,7 +19,7 @@ from kg.ingest import Ingester, IngestReport
 from kg.journal import Journal, Manifest, pause_at
 from kg.settings import Settings
 from kg.sparql_guard import check_outside, check_query
-from kg.store import OxigraphStore, Store, bind_text, store_stats, to_ox
+from kg.store import OxigraphStore, Store, bind, store_stats
 from kg.vocab import PROV
 
 DERIVED_GRAPH = "derived"
@@ -200,7 +200,7 @@ class Engine:
         check_outside(query, self.settings)
         if self.outside is None:
             return self.store.query(query, bindings)
-        return self.outside(bind_text(query, {k.lstrip("?$"): to_ox(v) for k, v in (bindings or {}).items()}))
+        return self.outside(bind(query, bindings))
 
     def search(
         self, q: str, k: int = 10, mode: str = "hybrid", documents: Container[str] | None = None

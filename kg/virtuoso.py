@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import QueryError, StoreBusyError
-from kg.store import EndpointStore, bind_text, is_update, to_ox
+from kg.store import EndpointStore, bind, is_update, to_ox
 from kg.vocab import sparql_prefixes
 
 UNION = "urn:councilkg:union"
@@ -83,11 +83,10 @@ def canonical_booleans(body: bytes) -> bytes:
 
 
 def bind_inline(sparql: str, bindings: dict) -> str:
-    """`bind_text`, with its trailing VALUES moved to the top of the WHERE group: Virtuoso joins a
+    """`bind`, with its trailing VALUES moved to the top of the WHERE group: Virtuoso joins a
     trailing VALUES after projection, so it refuses one naming a variable the SELECT leaves out."""
-    terms = {k.lstrip("?$"): to_ox(v) for k, v in bindings.items()}
-    text = bind_text(sparql, terms)
-    if not terms:
+    text = bind(sparql, bindings)
+    if not bindings:
         return text
     body, values = text.rsplit("\nVALUES ", 1)
     where = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE) or re.search(r"\{", body)
