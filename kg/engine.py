@@ -5,6 +5,8 @@ The CLI and the HTTP API only build an `Engine` and call it.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable, Container
@@ -13,6 +15,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.corpus import remember_roots
+from kg.early_embed import EarlyEmbedder
 from kg.errors import StoreBusyError
 from kg.index import Embedder, Entry, PassageIndex
 from kg.ingest import Ingester, IngestReport
@@ -54,7 +57,7 @@ class Engine:
                 raise StoreBusyError(f"{e} A server is running: {server.read_text(encoding='utf-8')}") from None
             raise
         self._index: PassageIndex | None = None
-        self._embedder: Embedder | None = None
+        self._embedder = functools.cache(functools.partial(Embedder, precision=settings.embed_precision))
         self._answerer = None
         self._writing = threading.Lock()
         self.outside: Callable[[str], object] | None = None  # a server's bounded runner for typed queries (api.app)
@@ -80,7 +83,7 @@ class Engine:
         derived graphs and the index when anything changed or the index does not match the store."""
         remember_roots(self.data, paths)  # the corpus boundary /ingest keeps to (kg.corpus)
         s = self.settings
-        with self._writing:  # one ingest at a time; readers keep the old index until the swap
+        with self._writing, self._early_embedder() as embedder:  # one ingest at a time; readers keep the old index
             journal, manifest = Journal(self.data), Manifest.load(self.data)
             pending = journal.pending()
             ingester = Ingester(
@@ -94,7 +97,13 @@ class Engine:
                 workers=s.workers or None,
                 spacy_model=s.spacy_model,
             )
-            report = ingester.run(paths, progress, force=force, pending=pending)
+            report = ingester.run(
+                paths,
+                progress,
+                force=force,
+                pending=pending,
+                prepared=embedder.prefetch if embedder else lambda t: None,
+            )
             if pending:
                 report.warnings.append(
                     f"finished an interrupted ingest ({pending.get('phase')} phase) "
@@ -104,10 +113,10 @@ class Engine:
                 journal.indexing(sorted(ingester.sources), manifest)
                 self._derive_links()
                 progress("group indicators")
-                self._group_indicators()
+                self._group_indicators(embedder)
                 progress("index passages")
                 pause_at("index")
-                manifest.index_passages = self.reindex()["passages"]
+                manifest.index_passages = self.reindex(embedder)["passages"]
                 pause_at("commit")
                 manifest.save()
                 journal.end()
@@ -136,11 +145,17 @@ class Engine:
             g.add(triple)
         self.store.replace_graph(self.derived_graph, g)
 
-    def _group_indicators(self) -> None:
+    def _early_embedder(self) -> EarlyEmbedder | contextlib.nullcontext:
+        """The ingest's embedder: passages embedded beside extraction and writing (`kg.early_embed`)."""
+        if not self.settings.embed:
+            return contextlib.nullcontext()
+        return EarlyEmbedder(self._embedder, PassageIndex(self.data / "index").cached, self.settings.embed_precision)
+
+    def _group_indicators(self, embedder: EarlyEmbedder | None = None) -> None:
         """Measures grouped into indicators and outcomes linked across plans (`kg.indicators`), rebuilt like the derived graph."""
         from kg.indicators import build_graph, graph_iri
 
-        embedder = self.embedder if self.settings.embed else None
+        embedder = (embedder or self.embedder) if self.settings.embed else None
         g = build_graph(self.store, embedder, self.settings.base, cache=self.data / "indicators" / "vectors.npz")
         self.store.replace_graph(graph_iri(self.settings.base), g)
 
@@ -148,7 +163,7 @@ class Engine:
     def derived_graph(self) -> str:
         return self.settings.base + "graph/" + DERIVED_GRAPH
 
-    def reindex(self) -> dict:
+    def reindex(self, embedder: EarlyEmbedder | None = None) -> dict:
         entries = [
             Entry(
                 r["p"].value,
@@ -164,7 +179,7 @@ class Engine:
             for r in self.store.query(PASSAGES_QUERY)
         ]
         index = self._new_index()
-        stats = index.build(entries, embed=self.settings.embed)
+        stats = index.build(entries, embed=self.settings.embed, embedder=embedder)
         index.save()
         self._index = index
         return stats
@@ -172,12 +187,11 @@ class Engine:
     # -- models and index, loaded once --------------------------------------------------
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = Embedder(precision=self.settings.embed_precision)
-        return self._embedder
+        """The model, loaded on first use (by itself, so the index holding it holds no engine)."""
+        return self._embedder()
 
     def _new_index(self) -> PassageIndex:
-        return PassageIndex(self.data / "index", embedder=self.embedder if self.settings.embed else None)
+        return PassageIndex(self.data / "index", embedder=self._embedder)
 
     @property
     def index(self) -> PassageIndex:

