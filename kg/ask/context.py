@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 from kg.ask.extract import Idf
-from kg.ask.compose import MIN_COVERAGE, MIN_ENTITY_SCORE, Found, join_and, with_values
+from kg.ask.compose import MEMBERSHIPS_QUERY, MIN_COVERAGE, MIN_ENTITY_SCORE, Found, join_and, with_values
 from kg.ask.facts import LINKS_QUERY, Fact, facts_of, with_label
 from kg.ask.lookup import Candidate, Catalog, prefer_version
 from kg.ask.parse import Question
@@ -24,6 +24,25 @@ KIND_HINTS = {
 }
 
 
+class Memberships:
+    """Memberships as rows of plain values, with the words of each one's role and body, and the rows holding
+    each word: a question's role is looked for only among memberships that share a word with it."""
+
+    FIELDS = ("m", "role", "body", "person", "name", "when", "src")
+
+    def __init__(self, solutions):
+        self.rows = [{k: r[k].value if r[k] is not None else None for k in self.FIELDS} for r in solutions]
+        self.words = [frozenset(tokens(f"{r['role']} {r['body']}")) for r in self.rows]
+        self._holding: dict[str, list[int]] = defaultdict(list)
+        for i, words in enumerate(self.words):
+            for w in words:
+                self._holding[w].append(i)
+
+    def sharing(self, words: set[str]) -> list[int]:
+        """Rows whose role or body holds one of `words`, in the order the store gave them."""
+        return sorted({i for w in words for i in self._holding.get(w, ())})
+
+
 class Context:
     """Built once per engine (and rebuilt after an ingest); handlers read it, never change it."""
 
@@ -37,6 +56,7 @@ class Context:
             self.order[e.document].append(e)
         self.idf = Idf(idf([tokens(e.text) for e in self.entries.values()]))
         self.scoper = Scoper(engine.store)
+        self.memberships = Memberships(engine.store.query(MEMBERSHIPS_QUERY))
 
     # -- nodes the question names --------------------------------------------------------
     def entities(self, q: Question, kinds: set[str], scope: Scope | None = None) -> list[Candidate]:

@@ -54,6 +54,9 @@ class Candidate:
     label_coverage: float = 0.0  # share of the label the question covers
 
 
+CONTENDER_MARGIN = 1e-3  # far above the float error of scoring labels as arrays, and above `_scored`'s rounding
+
+
 class Catalog:
     """Every answerable labelled node, ready for matching."""
 
@@ -76,7 +79,8 @@ class Catalog:
             for found in [[a.lower() for a in ACRONYM.findall(label)]]
             if found
         }
-        self.kinds = np.array([kind for _, _, kind, _ in self.items])
+        self.kind_ids = {kind: i for i, kind in enumerate(dict.fromkeys(kind for _, _, kind, _ in self.items))}
+        self.kinds = np.array([self.kind_ids[kind] for _, _, kind, _ in self.items], dtype=np.int32)
         self.postings: dict[str, list[int]] = defaultdict(list)  # label word (or acronym) -> items that have it
         for i, ts in enumerate(self.tokens):
             for t in ts:
@@ -87,6 +91,7 @@ class Catalog:
                 self.acronym_postings[a].append(i)
         n = max(1, len(self.items))
         self.idf = defaultdict(lambda: math.log(n + 1), idf(self.tokens))
+        self.weights = np.array([sum(self.idf[t] for t in ts) for ts in self.tokens])  # each label's word weight
         self.codes: dict[str, list[str]] = defaultdict(list)  # "SCS04" -> nodes carrying that code
         for r in store.query(CODES_QUERY):
             self.codes[r["c"].value.replace(" ", "").upper()].append(r["e"].value)
@@ -117,17 +122,35 @@ class Catalog:
         if self.vectors is not None:
             dense = self.vectors @ self.embedder.encode_query(question)  # the vector retrieval computed
         spelt = spelt_out(question)
-        wanted = np.isin(self.kinds, list(kinds))
+        wanted = np.isin(self.kinds, [self.kind_ids[kind] for kind in kinds if kind in self.kind_ids])
         worded = np.zeros(len(self.items), dtype=bool)
         worded[[i for t in q for i in self.postings.get(t, ())]] = True
-        worded[[i for a in spelt for i in self.acronym_postings.get(a, ())]] = True
+        acronymed = [i for a in spelt for i in self.acronym_postings.get(a, ())]
+        worded[acronymed] = True
         rest = np.flatnonzero(wanted & ~worded)
         if dense is not None:  # their score is their meaning alone, rounded as `_scored` rounds it
             rest = rest[np.lexsort((rest, -np.round(0.35 * dense[rest].astype(np.float64), 4)))]
         rest = rest[:k]
-        scored = [(self._scored(int(i), q, spelt, dense), int(i)) for i in (*np.flatnonzero(wanted & worded), *rest)]
+        sharing = self._contenders(np.flatnonzero(wanted & worded), q, dense, k, acronymed)
+        scored = [(self._scored(int(i), q, spelt, dense), int(i)) for i in (*sharing, *rest)]
         scored.sort(key=lambda ci: (-ci[0].score, ci[1]))
         return [c for c, _ in scored[:k]]
+
+    def _contenders(self, items: np.ndarray, q: set[str], dense, k: int, acronymed: list[int]) -> np.ndarray:
+        """Of many labels sharing a word with the question, those that can be among the k best: their scores
+        computed for all at once (the sums `_coverage` makes, as arrays), kept when within a margin of the k-th;
+        labels an acronym the question spells out rewords are always kept (their words are not the label's)."""
+        if len(items) <= 4 * k:
+            return items
+        hit = np.zeros(len(self.items))
+        for t in q:
+            hit[self.postings.get(t, [])] += self.idf[t]
+        h = hit[items]
+        label, asked = h / self.weights[items], h / sum(self.idf[t] for t in q)
+        lex = np.divide(2 * label * asked, label + asked, out=np.zeros_like(h), where=h > 0)
+        score = lex if dense is None else 0.65 * lex + 0.35 * dense[items].astype(np.float64)
+        kth = np.partition(score, len(score) - k)[len(score) - k]
+        return np.union1d(items[score >= kth - CONTENDER_MARGIN], np.intersect1d(items, acronymed))
 
     def _scored(self, i: int, q: set[str], spelt: dict[str, set[str]], dense) -> Candidate:
         iri, label, kind, doc = self.items[i]

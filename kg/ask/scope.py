@@ -9,6 +9,7 @@ the answer is "not found" rather than another council's fact.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Container
@@ -79,6 +80,7 @@ def file_words(name: str) -> str:
     return re.sub(r"[_.-]+", " ", name)
 
 
+@functools.lru_cache(maxsize=4096)  # councils' names, and phrases from questions
 def council_words(name: str) -> frozenset[str]:
     """The words that tell one council from another: "West Suffolk Council" -> {west, suffolk}."""
     return frozenset(tokens(name)) - GENERIC
@@ -179,12 +181,13 @@ class Scoper:
     def _by_date(self, docs: set[str], question: str) -> tuple[set[str], list[date]]:
         """Documents issued (or minuting a meeting) on a date the question names, when any are."""
         full, months = question_dates(question, of_documents=True)
-        on_day = {
-            d for d in docs if self.docs[d].dates & set(question_dates(question)[0])
-        }  # any day the question names
+        days = set(question_dates(question)[0])  # any day the question names
+        on_day = {d for d in docs if self.docs[d].dates & days} if days else set()
         if on_day:
             return on_day, full
-        in_month = {d for d in docs if any((x.year, x.month) in months for x in self.docs[d].dates)}
+        in_month = (
+            {d for d in docs if any((x.year, x.month) in months for x in self.docs[d].dates)} if months else set()
+        )
         return (in_month or docs), full
 
 

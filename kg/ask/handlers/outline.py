@@ -29,6 +29,8 @@ from kg.ask.parse import Question, rules
 from kg.ask.scope import Scope
 
 
+# the count's document and rating, bound in RAG_QUERY too: unbound there, the store counts every plan's ratings
+RAG_OF_QUERY = "SELECT ?doc ?rating WHERE { ?doc ckg:statedRagCount ?e . ?e ckg:ragRating ?rating }"
 ROLE_COVERAGE = 0.75  # share of the question's topic a role and its body must cover
 
 
@@ -43,7 +45,10 @@ def count_rag(ctx: Context, q: Question, scope: Scope) -> Found | None:
         return None
     topic = set(q.topic)
     iri, label, doc = max(stated, key=lambda t: len(topic & set(tokens(t[2].title if t[2] else ""))))
-    rows = list(ctx.store.query(RAG_QUERY, {"e": NamedNode(iri)}))
+    e = NamedNode(iri)
+    of = next(iter(ctx.store.query(RAG_OF_QUERY, {"e": e})), None)
+    bound = {"e": e} | ({"doc": of["doc"], "rating": of["rating"]} if of else {})
+    rows = list(ctx.store.query(RAG_QUERY, bound))
     if not rows:
         return None
     r = rows[0]
@@ -111,26 +116,32 @@ def _role_in_body(ctx: Context, q: Question, scope: Scope) -> Found | None:
     """ "Who is the Chairman of <committee>": the role and the body named together, latest holder first;
     among holders recorded the same day, the one whose passage shares most words with the question."""
     topic = _asked(ctx, q.topic)
+    held = ctx.memberships
     best, best_key = None, (0.0, False, "", 0)
-    for r in ctx.store.query(MEMBERSHIPS_QUERY):
-        f1, cov = ctx.catalog.overlap(topic, set(tokens(f"{r['role'].value} {r['body'].value}")))
-        when = r["when"].value if r["when"] is not None else ""
-        src = ctx.entries.get(r["src"].value) if r["src"] is not None else None
+    for i in held.sharing(topic):  # a membership sharing no word cannot cover the topic
+        r = held.rows[i]
+        src = ctx.entries.get(r["src"]) if r["src"] is not None else None
         if src is not None and not scope.admits(src.document):
             continue
-        key = (round(f1, 3), same_month(q, when), when, len(topic & set(tokens(src.text))) if src else 0)
-        if cov >= ROLE_COVERAGE and key > best_key and _names_role(ctx, q, r["role"].value):
+        f1, cov = ctx.catalog.overlap(topic, held.words[i])
+        key = (
+            round(f1, 3),
+            same_month(q, r["when"] or ""),
+            r["when"] or "",
+            len(topic & set(tokens(src.text))) if src else 0,
+        )
+        if cov >= ROLE_COVERAGE and key > best_key and _names_role(ctx, q, r["role"]):
             best, best_key = r, key
     if best is None:
         return None
-    when = f", {best['when'].value}" if best["when"] is not None else ""
+    when = f", {best['when']}" if best["when"] is not None else ""
     return Found(
-        f"{best['name'].value} ({best['role'].value}, {best['body'].value}{when})",
+        f"{best['name']} ({best['role']}, {best['body']}{when})",
         [
-            {"iri": best["m"].value, "label": f"{best['role'].value}, {best['body'].value}", "type": "org:Membership"},
-            {"iri": best["person"].value, "label": best["name"].value, "type": "foaf:Person"},
+            {"iri": best["m"], "label": f"{best['role']}, {best['body']}", "type": "org:Membership"},
+            {"iri": best["person"], "label": best["name"], "type": "foaf:Person"},
         ],
-        [best["src"].value] if best["src"] is not None else [],
+        [best["src"]] if best["src"] is not None else [],
         MEMBERSHIPS_QUERY,
     )
 
