@@ -23,7 +23,6 @@ import numpy as np
 from kg.index import Embedder, embed_threads, text_hash
 
 CHUNK = 32  # texts per request: small enough that an urgent request waits little behind one
-BYTES_PER_PASSAGE = 200  # the seeds' plain text holds a passage in about 200 bytes
 POLL = 0.05  # seconds the process waits for work before checking its queues and its parent again
 
 
@@ -63,14 +62,6 @@ class EarlyEmbedder:
         self.dim = 384
 
     # -- feeding ------------------------------------------------------------------------
-    def expect(self, files: list[Path]) -> None:
-        """Start the processes at once when the files to prepare can hold `least` passages (at about
-        `BYTES_PER_PASSAGE`): their model then loads while extraction is still starting up."""
-        if self._least is None or self._processes:
-            return
-        if sum(map(_size, files)) >= self._least * BYTES_PER_PASSAGE:
-            self._start()
-
     def prefetch(self, texts: Iterable[str]) -> None:
         """Queue texts not yet embedded; the processes start once `least` are waiting."""
         if self._least is None:
@@ -109,7 +100,7 @@ class EarlyEmbedder:
     # -- answering ----------------------------------------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of `texts`: without processes, by the engine's embedder; else those the processes have
-        in hand waited for, the rest asked of it ahead of its queue."""
+        in hand waited for, the rest asked of them ahead of their queue."""
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
         if not self._processes:
@@ -154,13 +145,6 @@ class EarlyEmbedder:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 # -- each process ---------------------------------------------------------------------------

@@ -161,11 +161,10 @@ class Ingester:
         progress: Callable[[str], None] = lambda s: None,
         force: bool = False,
         pending: dict | None = None,
-        preparing: Callable[[list[Path]], None] = lambda files: None,
         prepared: Callable[[list[str]], None] = lambda texts: None,
     ) -> IngestReport:
         """Ingest `paths`, first taking up what an interrupted ingest (`pending`, its journal) left;
-        `preparing` is given the files to prepare, `prepared` each file's passage texts once it is prepared."""
+        `prepared` is given each file's passage texts as soon as the file is prepared."""
         report = IngestReport()
         removals, resumed = self._recover(pending) if pending else ([], [])
         own = Path(self.data_dir).resolve()  # the data directory's own files are never documents
@@ -173,7 +172,6 @@ class Ingester:
         files = list(dict.fromkeys([*(f for f in found if not Path(f).is_relative_to(own)), *resumed]))
         todo = [Path(f) for f in files if not self._unchanged_file(f, report, force)]
         writes: list[_Write] = []
-        preparing(todo)
         for result in self._prepare(todo):
             progress(f"read {Path(result.path).name}")
             report.warnings.extend(result.warnings)
