@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.index import Embedder, embed_threads, text_hash
+from kg.minilm import token_counts
 
 CHUNK = 32  # texts per request: small enough that an urgent request waits little behind one
 POLL = 0.05  # seconds the process waits for work before checking its queues and its parent again
@@ -92,8 +93,10 @@ class EarlyEmbedder:
 
     @staticmethod
     def _send(texts: list[str], to) -> None:
-        """Texts in requests of `CHUNK`, similar lengths together (less padding in the model's batches)."""
-        texts = sorted(texts, key=len)
+        """Texts in requests of `CHUNK`, equal or near-equal token counts together (little padding in the model's
+        batches)."""
+        counts = dict(zip(texts, token_counts(texts)))
+        texts = sorted(texts, key=counts.__getitem__)
         for i in range(0, len(texts), CHUNK):
             to.put(texts[i : i + CHUNK])
 

@@ -31,6 +31,7 @@ from kg.triples import build
 from kg.vocab import CKG, DCT
 from nlp.model import Document, PersonRef
 from nlp.read import iter_files
+from nlp.resolve import canonical_names
 
 if TYPE_CHECKING:  # kg.executor loads spaCy: imported only when a file must be prepared
     from kg.executor import FileResult, Staged
@@ -415,8 +416,6 @@ class Ingester:
 
     def _names(self, records: list[object]) -> dict[str, str]:
         """Resolve people across this ingest and everything ingested before (names.json)."""
-        from nlp.resolve import canonical_names  # loads spaCy: only when there is something to build
-
         f = self.data_dir / "names.json"
         known = json.loads(f.read_text(encoding="utf-8")) if f.exists() else []
         names = canonical_names(person_refs(records), known=known)

@@ -9,6 +9,7 @@ through sentence-transformers, as it ships.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -21,13 +22,28 @@ def model_path() -> Path:
     return Path(get_model_path())
 
 
+@functools.cache
+def tokenizer(path: Path, max_seq_length: int = 256):
+    """The tokenizer of the model at `path` (one per process), truncating at `max_seq_length`, padding nothing."""
+    from tokenizers import Tokenizer
+
+    t = Tokenizer.from_file(str(path / "tokenizer.json"))
+    t.enable_truncation(max_seq_length)
+    t.no_padding()
+    return t
+
+
+def token_counts(texts: list[str], max_seq_length: int = 256) -> list[int]:
+    """How many tokens the model reads of each text: its cost, far closer than its length in characters."""
+    return [len(e.ids) for e in tokenizer(model_path(), max_seq_length).encode_batch(texts)]
+
+
 class MiniLM:
     """`encode(texts)`: unit float32 vectors. Weights in float32; `torch.autocast` may run it in bfloat16."""
 
     def __init__(self, path: Path | None = None, max_seq_length: int = 256):
         import torch
         from safetensors.torch import load_file
-        from tokenizers import Tokenizer
 
         path = Path(path or model_path())
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
@@ -39,9 +55,8 @@ class MiniLM:
         self.token_type = w[e + "token_type_embeddings.weight"][0]  # one segment: type 0 throughout
         self.norm = (w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"])
         self.layers = [self._layer(w, f"encoder.layer.{i}.", torch) for i in range(config["num_hidden_layers"])]
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_seq_length)
-        self.tokenizer.enable_padding(pad_id=config.get("pad_token_id", 0))
+        self.tokenizer = tokenizer(path, max_seq_length)  # each batch is padded here, to its own longest text
+        self.pad_id = config.get("pad_token_id", 0)
 
     @staticmethod
     def _layer(w: dict, p: str, torch) -> tuple:
@@ -77,17 +92,27 @@ class MiniLM:
         return F.normalize(pooled.to(torch.float32), dim=1)
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
-        """Unit float32 vectors of `texts`, in batches of similar length (less padding; 16 measured ~8 % faster
-        than 32 on short passages)."""
+        """Unit float32 vectors of `texts`, tokenized once and run in batches of equal or near-equal token counts
+        (ordered by token count, padding costs ~2 % of the work; by characters it cost ~25 %, since figures
+        and codes take many tokens per character)."""
         import torch
 
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encoded = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
         out = np.zeros((len(texts), self.dim), dtype="float32")
         with torch.inference_mode():
             for s in range(0, len(order), batch_size):
                 batch = order[s : s + batch_size]
-                encoded = self.tokenizer.encode_batch([texts[i] for i in batch])
-                ids = torch.tensor([e.ids for e in encoded])
-                mask = torch.tensor([e.attention_mask for e in encoded])
-                out[batch] = self.forward(ids, mask).numpy()
+                ids, mask = self._padded([encoded[i] for i in batch])
+                out[batch] = self.forward(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
         return out
+
+    def _padded(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids padded to the longest row, and the attention mask (1 on tokens, 0 on padding)."""
+        width = max(map(len, rows))
+        ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for r, row in enumerate(rows):
+            ids[r, : len(row)] = row
+            mask[r, : len(row)] = 1
+        return ids, mask

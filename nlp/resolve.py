@@ -15,14 +15,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
-from spacy.language import Language
 
 from nlp.entity_names import people_data
 from nlp.model import Document, PersonRef
 from nlp.ner import entities_many, load_pipeline, normalise
+
+if TYPE_CHECKING:  # spaCy loads only in a process that runs the pipeline
+    from spacy.language import Language
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from nlp.entity_names import (
     body_start,
@@ -42,6 +41,9 @@ from nlp.entity_names import (
 from nlp.model import Document, PersonRef
 from nlp.ner import Entity, entities_many, load_pipeline, normalise
 from nlp.tables import find_tables
+
+if TYPE_CHECKING:  # spaCy loads only in a process that runs the pipeline
+    from spacy.language import Language
 
 APPLIES_TO = {
     "PortfolioPlan",
