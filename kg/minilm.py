@@ -39,9 +39,10 @@ def token_counts(texts: list[str], max_seq_length: int = 256) -> list[int]:
 
 
 class MiniLM:
-    """`encode(texts)`: unit float32 vectors. Weights in float32; `torch.autocast` may run it in bfloat16."""
+    """`encode(texts)`: unit float32 vectors. `bfloat16` runs the matrix products in bfloat16, as `torch.autocast`
+    would (layer norms, residuals and pooling stay float32), with the weights converted once, not per product."""
 
-    def __init__(self, path: Path | None = None, max_seq_length: int = 256):
+    def __init__(self, path: Path | None = None, max_seq_length: int = 256, bfloat16: bool = False):
         import torch
         from safetensors.torch import load_file
 
@@ -54,28 +55,29 @@ class MiniLM:
         self.words, self.positions = w[e + "word_embeddings.weight"], w[e + "position_embeddings.weight"]
         self.token_type = w[e + "token_type_embeddings.weight"][0]  # one segment: type 0 throughout
         self.norm = (w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"])
-        self.layers = [self._layer(w, f"encoder.layer.{i}.", torch) for i in range(config["num_hidden_layers"])]
+        self.product = torch.bfloat16 if bfloat16 else torch.float32  # the matrix products' type
+        self.layers = [self._layer(w, f"encoder.layer.{i}.", self.product) for i in range(config["num_hidden_layers"])]
         self.tokenizer = tokenizer(path, max_seq_length)  # each batch is padded here, to its own longest text
         self.pad_id = config.get("pad_token_id", 0)
 
     @staticmethod
-    def _layer(w: dict, p: str, torch) -> tuple:
-        """One encoder layer's weights, the query, key and value projections as one matrix."""
+    def _layer(w: dict, p: str, product) -> tuple:
+        """One encoder layer's weights, the query, key and value projections as one matrix; the products' weights
+        and biases in the `product` type, the layer norms' in float32."""
+        import torch
+
         a = p + "attention."
         qkv = [a + f"self.{n}." for n in ("query", "key", "value")]
-        return (
-            torch.cat([w[n + "weight"] for n in qkv]),
-            torch.cat([w[n + "bias"] for n in qkv]),
-            *(w[p + n] for n in ("attention.output.dense.weight", "attention.output.dense.bias")),
-            *(w[p + n] for n in ("attention.output.LayerNorm.weight", "attention.output.LayerNorm.bias")),
-            *(w[p + n] for n in ("intermediate.dense.weight", "intermediate.dense.bias")),
-            *(w[p + n] for n in ("output.dense.weight", "output.dense.bias")),
-            *(w[p + n] for n in ("output.LayerNorm.weight", "output.LayerNorm.bias")),
+        qkv_w, qkv_b = (torch.cat([w[n + part] for n in qkv]) for part in ("weight", "bias"))
+        dense = ("attention.output.dense", "intermediate.dense", "output.dense")
+        ow, ob, iw, ib, o2w, o2b = (w[p + n + part].to(product) for n in dense for part in (".weight", ".bias"))
+        n1w, n1b, n2w, n2b = (
+            w[p + n + part] for n in ("attention.output.LayerNorm", "output.LayerNorm") for part in (".weight", ".bias")
         )
+        return qkv_w.to(product), qkv_b.to(product), ow, ob, n1w, n1b, iw, ib, o2w, o2b, n2w, n2b
 
     def forward(self, ids, mask):
         """Mean-pooled unit vectors of a padded batch of token ids."""
-        import torch
         import torch.nn.functional as F
 
         batch, length = ids.shape
@@ -83,13 +85,15 @@ class MiniLM:
         x = F.layer_norm(self.words[ids] + self.positions[:length] + self.token_type, (d,), *self.norm, eps=self.eps)
         attend = mask[:, None, None, :].bool()
         for qkv_w, qkv_b, ow, ob, n1w, n1b, iw, ib, o2w, o2b, n2w, n2b in self.layers:
-            q, k, v = F.linear(x, qkv_w, qkv_b).view(batch, length, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
+            qkv = F.linear(x.to(self.product), qkv_w, qkv_b)
+            q, k, v = qkv.view(batch, length, 3, heads, d // heads).permute(2, 0, 3, 1, 4)
             a = F.scaled_dot_product_attention(q, k, v, attn_mask=attend).transpose(1, 2).reshape(batch, length, d)
             x = F.layer_norm(F.linear(a, ow, ob) + x, (d,), n1w, n1b, eps=self.eps)
-            x = F.layer_norm(F.linear(F.gelu(F.linear(x, iw, ib)), o2w, o2b) + x, (d,), n2w, n2b, eps=self.eps)
+            inner = F.gelu(F.linear(x.to(self.product), iw, ib))
+            x = F.layer_norm(F.linear(inner, o2w, o2b) + x, (d,), n2w, n2b, eps=self.eps)
         m = mask[:, :, None].to(x.dtype)
         pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        return F.normalize(pooled.to(torch.float32), dim=1)
+        return F.normalize(pooled, dim=1)
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         """Unit float32 vectors of `texts`, tokenized once and run in batches of equal or near-equal token counts
