@@ -29,6 +29,8 @@ def validate_graph(data: Graph) -> tuple[bool, int, str]:
     """(conforms, number of violations, text report)."""
     from pyshacl import validate
 
+    if not data.store.context_aware:  # pyshacl mixes the ontology in, which needs a store that knows graphs
+        data = Graph() + data
     conforms, results, text = validate(
         data, shacl_graph=load_shapes(), ont_graph=load_ontology(), inference="none", advanced=True, allow_warnings=True
     )
