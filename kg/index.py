@@ -13,7 +13,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Container
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -196,7 +196,7 @@ class PassageIndex:
 
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = self.dir / "entries.tmp.json"
-        tmp.write_text(json.dumps([asdict(e) for e in self.entries]), encoding="utf-8")
+        tmp.write_text(json.dumps([vars(e) for e in self.entries]), encoding="utf-8")
         faiss.write_index(self.faiss, str(self.dir / "faiss.tmp"))
         os.replace(self.dir / "faiss.tmp", self.dir / "faiss.index")
         tmp.replace(self.dir / "entries.json")

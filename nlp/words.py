@@ -6,6 +6,7 @@ word is the same token wherever it is compared.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -22,6 +23,7 @@ _IRREGULAR = {"led": "lead", "children": "child", "people": "person", "women": "
 ACRONYM = re.compile(r"\b[A-Z]{2,5}(?=s?\b)")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a corpus repeats its words: most calls are lookups
 def stem(t: str) -> str:
     """A light suffix stripper: elected/election -> elect, receiving/received -> receiv."""
     if t in _IRREGULAR:
