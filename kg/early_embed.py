@@ -2,9 +2,9 @@
 
 Extraction keeps every core busy only while the worker pool runs; names, graph building, store writes and
 grouping then run on one core. An `EarlyEmbedder` takes each file's passage texts as soon as the file is
-prepared and hands them to background processes (one per core the model would use, one thread each) that
-load the model and then run at the lowest CPU priority (`SCHED_IDLE`), so they use only cores the ingest
-leaves idle. When the index is built, `encode` waits for what is still to do, every core now theirs. A short
+prepared and hands them to background processes (one per core the model would use, one thread each: one
+loads the model, then forks the others, which share it, so torch and the weights load once) that run at the
+lowest CPU priority (`SCHED_IDLE`), so they use only cores the ingest leaves idle. When the index is built, `encode` waits for what is still to do, every core now theirs. A short
 ingest (fewer than `least` new texts) starts no process: loading the model there costs more than it saves,
 and the engine's own embedder does the work as before. Should the processes die, what they left is embedded here.
 """
@@ -60,6 +60,7 @@ class EarlyEmbedder:
         self._waiting: dict[str, str] = {}  # texts held back until there are `least` of them, by hash
         self._done: dict[str, np.ndarray] = {}
         self._processes: list = []
+        self._copies = 0
         self.dim = 384
 
     # -- feeding ------------------------------------------------------------------------
@@ -82,12 +83,14 @@ class EarlyEmbedder:
         self._waiting = {}
 
     def _start(self) -> None:
-        """One single-threaded process per core the model would use: each takes whatever core is idle, with no
-        threads waiting on each other, and together they use every core once this process only waits."""
+        """One single-threaded process per core the model would use (started as one, which forks the others once
+        the model is loaded): each takes whatever core is idle, with no threads waiting on each other, and
+        together they use every core once this process only waits."""
         ctx = process_context()
         self._bulk, self._urgent, self._out = ctx.Queue(), ctx.Queue(), ctx.Queue()
-        args = (self._bulk, self._urgent, self._out, self._precision)
-        self._processes = [ctx.Process(target=serve, args=args, daemon=True) for _ in range(embed_threads())]
+        self._copies = embed_threads()
+        args = (self._bulk, self._urgent, self._out, self._precision, self._copies)
+        self._processes = [ctx.Process(target=serve, args=args, daemon=True)]
         for p in self._processes:
             p.start()
 
@@ -131,7 +134,7 @@ class EarlyEmbedder:
         """Stop the processes (they also stop by themselves when this one is gone)."""
         if not self._processes:
             return
-        for _ in self._processes:
+        for _ in range(self._copies):
             self._urgent.put(None)
         for p in self._processes:
             p.join(5)
@@ -151,11 +154,29 @@ class EarlyEmbedder:
 
 
 # -- each process ---------------------------------------------------------------------------
-def serve(bulk, urgent, out, precision: str) -> None:
-    """Load the model (at normal priority: it is wanted soon), then embed requests on one thread at idle
-    priority, urgent ones first, until told to stop (None) or the parent is gone."""
+def serve(bulk, urgent, out, precision: str, copies: int = 1) -> None:
+    """Load the model (at normal priority: it is wanted soon), fork `copies - 1` copies of this process sharing
+    it, then each embeds requests on one thread at idle priority, urgent ones first, until told to stop (None) or
+    the parent is gone."""
     embedder = Embedder(precision=precision, threads=1)
+    forked: list[int] | None = []  # None in a copy
+    for _ in range(copies - 1):
+        pid = os.fork()  # before any thread pool or tokenizer parallelism starts: safe to fork
+        if pid == 0:
+            forked = None
+            break
+        forked.append(pid)
     idle_priority()
+    try:
+        _embed_requests(embedder, bulk, urgent, out)
+    finally:
+        if forked is None:
+            os._exit(0)  # a copy ends here, running none of its parent's exit handlers
+        for pid in forked:
+            os.waitpid(pid, 0)
+
+
+def _embed_requests(embedder: Embedder, bulk, urgent, out) -> None:
     parent = multiprocessing.parent_process()
     while parent is None or parent.is_alive():
         try:
