@@ -4,7 +4,8 @@ Extraction keeps every core busy only while the worker pool runs; names, graph b
 grouping then run on one core. An `EarlyEmbedder` takes each file's passage texts as soon as the file is
 prepared and hands them to background processes (one per core the model would use, one thread each: one
 loads the model, then forks the others, which share it, so torch and the weights load once) that run at the
-lowest CPU priority (`SCHED_IDLE`), so they use only cores the ingest leaves idle. When the index is built, `encode` waits for what is still to do, every core now theirs. A short
+lowest CPU priority (`SCHED_IDLE`), so they use only cores the ingest leaves idle. When the index is built,
+`encode` waits for what is still to do, every core now theirs. A short
 ingest (fewer than `least` new texts) starts no process: loading the model there costs more than it saves,
 and the engine's own embedder does the work as before. Should the processes die, what they left is embedded here.
 """
@@ -158,6 +159,7 @@ def serve(bulk, urgent, out, precision: str, copies: int = 1) -> None:
     """Load the model (at normal priority: it is wanted soon), fork `copies - 1` copies of this process sharing
     it, then each embeds requests on one thread at idle priority, urgent ones first, until told to stop (None) or
     the parent is gone."""
+    out.cancel_join_thread()  # exiting never waits on results no one will read (the parent gone, its pipe full)
     embedder = Embedder(precision=precision, threads=1)
     forked: list[int] | None = []  # None in a copy
     for _ in range(copies - 1):

@@ -117,7 +117,6 @@ class Engine:
                 progress("index passages")
                 pause_at("index")
                 manifest.index_passages = self.reindex(embedder)["passages"]
-                self.store.flush()  # the derived graphs, before the manifest says they are done
                 pause_at("commit")
                 manifest.save()
                 journal.end()

@@ -362,7 +362,6 @@ class Ingester:
             pause_at(f"write:{step}")
             progress(f"build {w.item.doc.key}")
             report.documents.append(self._store(w, names))
-        self.store.flush()
         self._record(writes)
 
     def _store(self, w: _Write, names: dict[str, str]) -> DocReport:

@@ -161,9 +161,6 @@ class VirtuosoStore(EndpointStore):
         """Drop `graph` and the facts only it stated, in one transaction."""
         self._update([_UNSHARE.format(g=graph, u=UNION), f"DROP SILENT GRAPH <{graph}>"])
 
-    def flush(self) -> None:
-        """Nothing to do: Virtuoso logs each committed update before it answers."""
-
     def clear(self) -> None:
         """Drop every graph of this project and the union graph (a fresh store, as for tests)."""
         self._update([f"DROP SILENT GRAPH <{g}>" for g in self.graphs()] + [f"DROP SILENT GRAPH <{UNION}>"])
