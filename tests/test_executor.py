@@ -150,3 +150,22 @@ def test_cli_ingests_with_the_workers_asked_for(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert (opened[0].settings.workers, opened[0].settings.executor) == (1, "local")
     assert count(opened[0], "SELECT (COUNT(*) AS ?n) WHERE { ?d a ckg:ScrutinyReport }") == 1
+
+
+def test_the_ingesting_process_loads_neither_spacy_nor_torch():
+    """Its imports and the document splitters leave spaCy, thinc and torch to the worker and embedding processes
+    (importing them cost the ingest 3 core-seconds while the workers needed every core)."""
+    import subprocess
+    import sys
+
+    from tests.data import ROOT
+
+    code = (
+        "import sys, pathlib, kg.engine, kg.ingest, nlp.extract as e; from nlp.read import iter_files, read; "
+        f"seeds = [pathlib.Path({str(SEEDS)!r})]; "
+        "parts = [p for f in iter_files(seeds) for d in read(f) for p in e.split_parts(d)]; "
+        "assert len(parts) == 18, len(parts); "
+        "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
