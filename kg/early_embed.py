@@ -5,9 +5,9 @@ grouping then run on one core. An `EarlyEmbedder` takes each file's passage text
 prepared and hands them to background processes (one per core the model would use, one thread each: one
 loads the model, then forks the others, which share it, so torch and the weights load once) that run at the
 lowest CPU priority (`SCHED_IDLE`), so they use only cores the ingest leaves idle. When the index is built,
-`encode` waits for what is still to do, every core now theirs. A short
-ingest (fewer than `least` new texts) starts no process: loading the model there costs more than it saves,
-and the engine's own embedder does the work as before. Should the processes die, what they left is embedded here.
+`encode` waits for what is still to do, every core now theirs. A short ingest (fewer than `least` new texts)
+starts no process: loading the model there costs more than it saves, and the engine's own embedder does the
+work as before. Should the processes die, what they left is embedded here.
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ class EarlyEmbedder:
         self._waiting: dict[str, str] = {}  # texts held back until there are `least` of them, by hash
         self._done: dict[str, np.ndarray] = {}
         self._processes: list = []
-        self._copies = 0
         self.dim = 384
 
     # -- feeding ------------------------------------------------------------------------
@@ -89,8 +88,7 @@ class EarlyEmbedder:
         together they use every core once this process only waits."""
         ctx = process_context()
         self._bulk, self._urgent, self._out = ctx.Queue(), ctx.Queue(), ctx.Queue()
-        self._copies = embed_threads()
-        args = (self._bulk, self._urgent, self._out, self._precision, self._copies)
+        args = (self._bulk, self._urgent, self._out, self._precision, embed_threads())
         self._processes = [ctx.Process(target=serve, args=args, daemon=True)]
         for p in self._processes:
             p.start()
@@ -135,7 +133,7 @@ class EarlyEmbedder:
         """Stop the processes (they also stop by themselves when this one is gone)."""
         if not self._processes:
             return
-        for _ in range(self._copies):
+        for _ in range(embed_threads()):  # one for each copy
             self._urgent.put(None)
         for p in self._processes:
             p.join(5)

@@ -1,6 +1,8 @@
 """Preparing files for ingest (kg.executor): in this process, in a process pool and on Ray, with the same results."""
 
 import importlib.util
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -14,7 +16,7 @@ from nlp.read import read
 from nlp.resolve import canonical_names
 from nlp.segment import segment
 from tests.conftest import count
-from tests.data import KENT_PACK, SEEDS, TOP_LEVEL_DOCUMENTS
+from tests.data import KENT_PACK, ROOT, SEEDS, TOP_LEVEL_DOCUMENTS
 
 MAX_BYTES = 50 * 1024 * 1024
 PACK = SEEDS / "004_726bb34c4a465f33.txt"  # the Kent agenda pack: one document with parts bound inside
@@ -155,11 +157,6 @@ def test_cli_ingests_with_the_workers_asked_for(tmp_path, monkeypatch):
 def test_the_ingesting_process_loads_neither_spacy_nor_torch():
     """Its imports and the document splitters leave spaCy, thinc and torch to the worker and embedding processes
     (importing them cost the ingest 3 core-seconds while the workers needed every core)."""
-    import subprocess
-    import sys
-
-    from tests.data import ROOT
-
     code = (
         "import sys, pathlib, kg.engine, kg.ingest, nlp.extract as e; from nlp.read import iter_files, read; "
         f"seeds = [pathlib.Path({str(SEEDS)!r})]; "
